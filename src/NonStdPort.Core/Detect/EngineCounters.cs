@@ -1,0 +1,44 @@
+namespace NonStdPort.Core.Detect;
+
+/// <summary>Running totals kept by one <see cref="Engine"/>. Plain fields: read them on the engine's thread, or after it stops.</summary>
+public sealed class EngineCounters
+{
+    /// <summary>Records handed to the engine.</summary>
+    public long Records;
+    /// <summary>Sysmon network-connection records (EID 3) that were scored.</summary>
+    public long NetworkEvents;
+    /// <summary>Records skipped (other event ids or providers, outside the time window).</summary>
+    public long Skipped;
+    /// <summary>Malformed records.</summary>
+    public long Malformed;
+    /// <summary>Connections not scored as alerts because they were inbound.</summary>
+    public long Inbound;
+    /// <summary>Connections to internal destinations.</summary>
+    public long Internal;
+    /// <summary>Connections a suppression matched.</summary>
+    public long Suppressed;
+    /// <summary>Connections scored below the threshold.</summary>
+    public long BelowThreshold;
+    /// <summary>Alerts written, all rules together.</summary>
+    public long Alerts;
+    /// <summary>Single-event alerts by risk score (index 1 to 3).</summary>
+    public readonly long[] AlertsByScore = new long[4];
+
+    /// <summary>Adds another engine's totals to this one.</summary>
+    public void Add(EngineCounters other)
+    {
+        Records += other.Records;
+        NetworkEvents += other.NetworkEvents;
+        Skipped += other.Skipped;
+        Malformed += other.Malformed;
+        Inbound += other.Inbound;
+        Internal += other.Internal;
+        Suppressed += other.Suppressed;
+        BelowThreshold += other.BelowThreshold;
+        Alerts += other.Alerts;
+        for (int i = 0; i < AlertsByScore.Length; i++)
+        {
+            AlertsByScore[i] += other.AlertsByScore[i];
+        }
+    }
+}

@@ -1,0 +1,34 @@
+namespace NonStdPort.Core;
+
+/// <summary>
+/// Where a record came from, written into each alert's <c>source</c> object:
+/// a file and 1-based line, or a Kafka topic, partition and offset.
+/// </summary>
+public readonly struct SourceRef
+{
+    private SourceRef(string? file, long line, string? topic, int partition, long offset)
+    {
+        File = file;
+        Line = line;
+        Topic = topic;
+        Partition = partition;
+        Offset = offset;
+    }
+
+    /// <summary>The file name (<c>-</c> for stdin), or null for a Kafka record.</summary>
+    public string? File { get; }
+    /// <summary>The 1-based line on which the record starts (file mode).</summary>
+    public long Line { get; }
+    /// <summary>The Kafka topic, or null for a file record.</summary>
+    public string? Topic { get; }
+    /// <summary>The Kafka partition.</summary>
+    public int Partition { get; }
+    /// <summary>The Kafka offset.</summary>
+    public long Offset { get; }
+
+    /// <summary>A record read from a file (or stdin, named <c>-</c>).</summary>
+    public static SourceRef FromFile(string file, long line) => new(file, line, null, 0, 0);
+
+    /// <summary>A record consumed from Kafka.</summary>
+    public static SourceRef FromKafka(string topic, int partition, long offset) => new(null, 0, topic, partition, offset);
+}
