@@ -5,7 +5,7 @@ namespace NonStdPort.Benchmarks.Read;
 /// flat about 1 KB, Winlogbeat about 2 KB, XML about 1.5 KB): rundll32.exe on FIN-LT-0231 connecting
 /// out to 185.199.110.153:8443.
 /// </summary>
-public static class ReadBenchmarkRecords
+internal static class ReadBenchmarkRecords
 {
     public const string Flat = """
         {"EventTime":"2024-05-14 09:41:08","Hostname":"FIN-LT-0231.ad.contoso.example","Keywords":-9223372036854775808,"EventType":"INFO","SeverityValue":2,"Severity":"INFO","EventID":3,"SourceName":"Microsoft-Windows-Sysmon","ProviderGuid":"{5770385F-C22A-43E0-BF4C-06F5698FFBD9}","Version":5,"Task":3,"OpcodeValue":0,"RecordNumber":1184309,"ProcessID":3312,"ThreadID":4420,"Channel":"Microsoft-Windows-Sysmon/Operational","Domain":"NT AUTHORITY","AccountName":"SYSTEM","UserID":"S-1-5-18","AccountType":"User","Category":"Network connection detected (rule: NetworkConnect)","Opcode":"Info","RuleName":"-","UtcTime":"2024-05-14 13:41:07.884","ProcessGuid":"{c91d2f3a-6b1e-6643-a70c-000000003f00}","ProcessId":"9216","Image":"C:\\Windows\\System32\\rundll32.exe","User":"CONTOSO\\m.okafor","Protocol":"tcp","Initiated":"true","SourceIsIpv6":"false","SourceIp":"10.44.18.231","SourceHostname":"-","SourcePort":"61842","SourcePortName":"-","DestinationIsIpv6":"false","DestinationIp":"185.199.110.153","DestinationHostname":"-","DestinationPort":"8443","DestinationPortName":"-","EventReceivedTime":"2024-05-14 09:41:09","SourceModuleName":"eventlog","SourceModuleType":"im_msvistalog"}

@@ -373,20 +373,15 @@ internal ref struct XmlEventParser
                     break;
                 }
 
-                // At "</".
+                // At "</": the open element's name must follow, then whitespace or '>'.
                 _pos += 2;
-                int nameStart = _pos;
-                if (!Name())
-                {
-                    return MalformedReason.InvalidXml;
-                }
-
                 ReadOnlySpan<byte> open = _buffer.Slice(names[2 * depth], names[(2 * depth) + 1]);
-                if (!_buffer.Slice(nameStart, _pos - nameStart).SequenceEqual(open))
+                if (!_buffer.Slice(_pos).StartsWith(open))
                 {
                     return MalformedReason.InvalidXml; // mismatched end tag
                 }
 
+                _pos += open.Length;
                 SkipWhitespace();
                 if (Current != '>')
                 {
@@ -851,19 +846,19 @@ internal ref struct XmlEventParser
         return value;
     }
 
-    /// <summary>An XML Name at the current position (ASCII fast path; other characters by code point).</summary>
+    /// <summary>An XML Name at the current position (ASCII by table; other characters by code point).</summary>
     private bool Name()
     {
-        int start = _pos;
         ReadOnlySpan<byte> buffer = _buffer;
-        int p = _pos;
-        while (p < buffer.Length)
+        ReadOnlySpan<byte> classes = AsciiNameClasses;
+        int start = _pos;
+        int p = start;
+        while ((uint)p < (uint)buffer.Length)
         {
             byte b = buffer[p];
             if (b < 0x80)
             {
-                bool ok = p == start ? IsAsciiNameStart(b) : IsAsciiNameChar(b);
-                if (!ok)
+                if ((classes[b] & (p == start ? NameStartClass : NameCharClass)) == 0)
                 {
                     break;
                 }
@@ -890,9 +885,17 @@ internal ref struct XmlEventParser
         return p > start;
     }
 
-    private static bool IsAsciiNameStart(byte b) => (uint)((b | 0x20) - 'a') <= 25 || b == '_' || b == ':';
+    private const byte NameCharClass = 1;
+    private const byte NameStartClass = 2;
 
-    private static bool IsAsciiNameChar(byte b) => IsAsciiNameStart(b) || (uint)(b - '0') <= 9 || b == '-' || b == '.';
+    /// <summary>For each ASCII byte: 1 when it may continue a name, 3 when it may also start one.</summary>
+    private static ReadOnlySpan<byte> AsciiNameClasses =>
+    [
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 0, 0, 0, 0, 0, // '-' '.' 0-9 ':'
+        0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 3, // A-Z '_'
+        0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0, // a-z
+    ];
 
     private static bool IsNameStart(int c) =>
         (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xF6) || (c >= 0xF8 && c <= 0x2FF) || (c >= 0x370 && c <= 0x37D)
