@@ -2,7 +2,7 @@ namespace NonStdPort.Core.Rules;
 
 /// <summary>
 /// The immutable rule set: lists, networks, suppressions, thresholds and detection settings.
-/// Built once (by <see cref="RuleSetBuilder"/> or the rules file), passed in, never
+/// Built once (by <see cref="RuleSetBuilder"/> or <see cref="RulesFile"/>), passed in, never
 /// mutated; reloading means building a new one. Safe to share between threads.
 /// </summary>
 public sealed class RuleSet
