@@ -4,6 +4,7 @@ using NonStdPort.Core.Detect;
 using NonStdPort.Core.Read;
 using NonStdPort.Core.Rules;
 using NonStdPort.Core.Write;
+using NonStdPort.Core.Tests.Support;
 
 namespace NonStdPort.Core.Tests.Engine;
 
@@ -193,19 +194,7 @@ public sealed class EngineTests
             }
         }
 
-        for (int i = 0; i < 100; i++)
-        {
-            RunAll();
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
-        {
-            RunAll();
-        }
-
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        AllocationAssert.None(RunAll);
         Assert.Equal(3, batch.Count);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using NonStdPort.Core.Rules;
+using NonStdPort.Core.Tests.Support;
 
 namespace NonStdPort.Core.Tests.Rules;
 
@@ -99,20 +100,12 @@ public sealed class ProcessNameSetTests
     {
         byte[][] images = [.. new[] { "C:\\x\\notcmd.exe", "/usr/bin/python3.11", "C:\\Windows\\System32\\svchost.exe" }.Select(Encoding.UTF8.GetBytes)];
         ProcessNameSet set = RuleSet.Default.HighRiskProcesses;
-        foreach (byte[] image in images)
-        {
-            set.ContainsImage(image);
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10_000; i++)
+        AllocationAssert.None(() =>
         {
             foreach (byte[] image in images)
             {
                 set.ContainsImage(image);
             }
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        });
     }
 }

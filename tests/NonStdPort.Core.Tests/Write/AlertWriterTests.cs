@@ -6,6 +6,7 @@ using NonStdPort.Core.Read;
 using NonStdPort.Core.Rules;
 using NonStdPort.Core.Tests.Engine;
 using NonStdPort.Core.Write;
+using NonStdPort.Core.Tests.Support;
 
 namespace NonStdPort.Core.Tests.Write;
 
@@ -229,13 +230,6 @@ public sealed class AlertWriterTests
             AlertSource.AppendKafkaSource(message, "sysmon-raw", 1, 99);
         }
 
-        WriteMany();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 200; i++)
-        {
-            WriteMany();
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        AllocationAssert.None(WriteMany, iterations: 200);
     }
 }
