@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using NonStdPort.Cli.Commands;
 
 namespace NonStdPort.Cli;
@@ -30,9 +31,28 @@ internal static class Program
         root.Subcommands.Add(BrokerCommand.Create());
 
         ParseResult parsed = root.Parse(args);
+        if (parsed.Action is ParseErrorAction parseError)
+        {
+            // Keep stdout for data: the errors go to stderr with a pointer to the help, not the whole help text.
+            parseError.ShowHelp = false;
+            parsed.Invoke(new InvocationConfiguration { Output = streams.OutputText, Error = streams.Error });
+            streams.Error.WriteLine($"Run '{HelpCommandFor(parsed)} --help' for usage.");
+            return ExitCodes.UsageOrIo;
+        }
+
         int code = parsed.Invoke(new InvocationConfiguration { Output = streams.OutputText, Error = streams.Error });
 
-        // A command line that does not parse is a usage error, whatever the parser's own default code.
-        return parsed.Errors.Count > 0 ? ExitCodes.UsageOrIo : code;
+        return code;
+    }
+
+    private static string HelpCommandFor(ParseResult parsed)
+    {
+        var names = new List<string>();
+        for (var result = parsed.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Insert(0, result.Command is RootCommand ? "nonstdport" : result.Command.Name);
+        }
+
+        return string.Join(' ', names);
     }
 }

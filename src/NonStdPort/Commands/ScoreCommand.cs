@@ -44,14 +44,8 @@ internal static class ScoreCommand
         {
             Description = "Write only the N highest-ranked alerts, at the end: risk_score, then event time, newest first. Memory is bounded by N.",
             HelpName = "N",
+            CustomParser = result => ParseAtLeast(result, "--top", 1),
         };
-        top.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is < 1)
-            {
-                result.AddError("--top must be at least 1.");
-            }
-        });
         var since = new Option<DateTime?>("--since")
         {
             Description = "Skip records whose event time is before TIME (UTC unless it carries an offset), e.g. 2026-11-27 or 2026-11-27T06:00:00Z.",
@@ -73,14 +67,8 @@ internal static class ScoreCommand
             Description = "Largest record accepted; a longer one is reported as oversize and skipped without being buffered.",
             HelpName = "BYTES",
             DefaultValueFactory = _ => EngineOptions.DefaultMaxRecordBytes,
+            CustomParser = result => ParseAtLeast(result, "--max-record-bytes", 64) ?? 0,
         };
-        maxRecordBytes.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 64)
-            {
-                result.AddError("--max-record-bytes must be at least 64.");
-            }
-        });
 
         var command = new Command("score", Description);
         command.Arguments.Add(inputs);
@@ -116,6 +104,18 @@ internal static class ScoreCommand
             return await new ScoreRun(settings, new EngineScorer(engine), streams).RunAsync(cancellationToken).ConfigureAwait(false);
         });
         return command;
+    }
+
+    private static int? ParseAtLeast(ArgumentResult result, string option, int minimum)
+    {
+        string text = result.Tokens[0].Value;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value >= minimum)
+        {
+            return value;
+        }
+
+        result.AddError($"{option} must be a whole number of at least {minimum}, not '{text}'.");
+        return null;
     }
 
     private static DateTime? ParseSince(ArgumentResult result)
@@ -176,6 +176,7 @@ internal static class Durations
             return true;
         }
 
-        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out duration);
+        // A bare number is ambiguous (seconds? days?), so the span form needs its colons.
+        return text.Contains(':') && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out duration);
     }
 }
