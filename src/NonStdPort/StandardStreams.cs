@@ -9,11 +9,14 @@ namespace NonStdPort.Cli;
 /// </summary>
 internal sealed record StandardStreams(Func<Stream> OpenInput, Stream Output, TextWriter OutputText, TextWriter Error)
 {
+    /// <summary>True when stdin is an interactive terminal rather than a pipe or file.</summary>
+    public bool InputIsTerminal { get; init; }
+
     /// <summary>The console's streams; stderr is buffered and flushed by the caller.</summary>
     public static StandardStreams FromConsole()
     {
         Stream output = Console.OpenStandardOutput();
         var error = new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(false), 16 * 1024) { AutoFlush = false };
-        return new StandardStreams(Console.OpenStandardInput, output, Console.Out, error);
+        return new StandardStreams(Console.OpenStandardInput, output, Console.Out, error) { InputIsTerminal = !Console.IsInputRedirected };
     }
 }
