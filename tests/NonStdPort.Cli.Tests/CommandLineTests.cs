@@ -5,18 +5,35 @@ namespace NonStdPort.Cli.Tests;
 /// <summary>Help and usage errors of every command, through the real entry point.</summary>
 public sealed class CommandLineTests
 {
-    [Theory]
-    [InlineData("--help")]
-    [InlineData("score --help")]
-    [InlineData("rules --help")]
-    [InlineData("run --help")]
-    [InlineData("broker --help")]
-    public void Help_exits_zero_and_prints_usage(string args)
+    /// <summary>Every command and subcommand in the tree, as the words that invoke it.</summary>
+    public static TheoryData<string> Commands()
     {
-        CliResult result = CliRunner.Run(args.Split(' '));
+        var data = new TheoryData<string>();
+        var root = Program.CreateRoot(new StandardStreams(() => Stream.Null, Stream.Null, TextWriter.Null, TextWriter.Null));
+        Walk(root, "");
+        return data;
+
+        void Walk(System.CommandLine.Command command, string path)
+        {
+            data.Add(path);
+            foreach (System.CommandLine.Command sub in command.Subcommands)
+            {
+                Walk(sub, (path + " " + sub.Name).Trim());
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Commands))]
+    public void Help_of_every_command_exits_zero_and_prints_usage(string command)
+    {
+        string[] args = [.. command.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--help"];
+
+        CliResult result = CliRunner.Run(args);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("Usage:", result.Stdout);
+        Assert.Equal("", result.Stderr);
     }
 
     [Fact]

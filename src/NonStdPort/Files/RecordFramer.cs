@@ -363,6 +363,19 @@ internal sealed class RecordFramer
         reader.Advance(from);
         while (true)
         {
+            // Fast path: a vectorized search for the whole tag within the current segment. When it
+            // is not there, only the segment's last bytes can start one that straddles into the next.
+            ReadOnlySpan<byte> unread = reader.UnreadSpan;
+            int at = unread.IndexOf(EventEnd);
+            if (at >= 0)
+            {
+                reader.Advance(at);
+            }
+            else if (unread.Length >= EventEnd.Length)
+            {
+                reader.Advance(unread.Length - EventEnd.Length + 1);
+            }
+
             if (!reader.TryAdvanceTo((byte)'<', advancePastDelimiter: false))
             {
                 resumeAt = buffer.Length;
