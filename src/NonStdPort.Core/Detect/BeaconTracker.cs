@@ -98,7 +98,11 @@ internal sealed class BeaconTracker
     /// <summary>Keys reported as having started beaconing.</summary>
     public long Started { get; private set; }
 
-    /// <summary>Records one outbound candidate connection at <paramref name="eventTime"/> (UTC ticks).</summary>
+    /// <summary>
+    /// Records one outbound candidate connection at <paramref name="eventTime"/> (UTC ticks). The host
+    /// and image are compared case-insensitively; the destination address is compared as given, so
+    /// callers pass it in one normal form (the engine passes the parsed 16-byte address).
+    /// </summary>
     public BeaconObservation Observe(
         ReadOnlySpan<byte> host,
         ReadOnlySpan<byte> image,
@@ -120,7 +124,7 @@ internal sealed class BeaconTracker
         ReadOnlySpan<byte> key = _key.Clear()
             .AppendFolded(host)
             .AppendFolded(image)
-            .AppendFolded(destinationAddress)
+            .Append(destinationAddress)
             .Append(destinationPort)
             .Key;
         int hash = KeyedStateTable.Hash(key);
