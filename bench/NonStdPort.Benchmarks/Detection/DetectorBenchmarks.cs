@@ -1,6 +1,7 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using NonStdPort.Core.Detect;
+using NonStdPort.Core.Rules;
 using NonStdPort.Core.Read;
 
 namespace NonStdPort.Benchmarks.Detection;
@@ -29,8 +30,8 @@ public class DetectorBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _beacon = new BeaconTracker(new BeaconSettings());
-        _lineage = new ProcessLineage(new LineageSettings());
+        _beacon = new BeaconTracker(new BeaconOptions());
+        _lineage = new ProcessLineage(new LineageOptions());
         for (int i = 0; i < Keys; i++)
         {
             _hosts[i] = Encoding.UTF8.GetBytes($"WS{i:D5}.corp.example");

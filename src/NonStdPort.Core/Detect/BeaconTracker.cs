@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using NonStdPort.Core.Detect.State;
+using NonStdPort.Core.Rules;
 
 namespace NonStdPort.Core.Detect;
 
@@ -45,7 +45,7 @@ internal sealed class BeaconTracker
     private const long NotBeaconing = 0;
     private const int QuietFactor = 3;
 
-    private readonly BeaconSettings _settings;
+    private readonly BeaconOptions _options;
     private readonly int _n;
     private readonly long _minInterval;
     private readonly long _maxInterval;
@@ -53,6 +53,7 @@ internal sealed class BeaconTracker
     private readonly long _expiry;
     private readonly KeyedStateTable _table;
     private readonly StateKeyBuilder _key = new();
+    private readonly long[] _scratch; // the interval maths of one key
 
     private KeyState[] _states;
     private long[] _times; // N per slot, ascending; the newest N connections of the key
@@ -66,22 +67,28 @@ internal sealed class BeaconTracker
         public int Stored; // timestamps held in the key's row of _times
     }
 
-    /// <summary>Creates a tracker.</summary>
-    public BeaconTracker(BeaconSettings settings)
+    /// <summary>Creates a tracker; throws <see cref="ArgumentException"/> when the options are out of range.</summary>
+    public BeaconTracker(BeaconOptions options)
     {
-        _settings = settings.Validated();
-        _n = settings.Count;
-        _minInterval = settings.MinInterval.Ticks;
-        _maxInterval = settings.MaxInterval.Ticks;
-        _maxLateness = settings.MaxLateness.Ticks;
-        _expiry = settings.MaxInterval.Ticks * settings.Count;
-        _table = new KeyedStateTable(settings.MaxKeys);
+        if (DetectionOptionsValidator.Beacon(options) is { } error)
+        {
+            throw new ArgumentException(error, nameof(options));
+        }
+
+        _options = options;
+        _n = options.Count;
+        _minInterval = options.MinInterval.Ticks;
+        _maxInterval = options.MaxInterval.Ticks;
+        _maxLateness = options.MaxLateness.Ticks;
+        _expiry = options.MaxInterval.Ticks * options.Count;
+        _table = new KeyedStateTable(options.MaxKeys);
+        _scratch = new long[_n];
         _states = new KeyState[_table.SlotCapacity];
         _times = new long[_table.SlotCapacity * _n];
     }
 
     /// <summary>The parameters in force.</summary>
-    public BeaconSettings Settings => _settings;
+    public BeaconOptions Options => _options;
 
     /// <summary>Keys held now.</summary>
     public int Keys => _table.Count;
@@ -165,8 +172,8 @@ internal sealed class BeaconTracker
             return Tracked(slot);
         }
 
-        (long median, double jitter) = IntervalStatistics(times);
-        if (median < _minInterval || median > _maxInterval || jitter > _settings.MaxJitter)
+        (long median, double jitter) = IntervalStatistics(times, _scratch);
+        if (median < _minInterval || median > _maxInterval || jitter > _options.MaxJitter)
         {
             return Tracked(slot);
         }
@@ -176,12 +183,10 @@ internal sealed class BeaconTracker
         return new BeaconObservation(BeaconVerdict.Started, state.Count, TimeSpan.FromTicks(median), jitter, state.FirstSeen, times[_n - 1]);
     }
 
-    /// <summary>The median interval and the jitter of ascending timestamps.</summary>
-    [SkipLocalsInit]
-    internal static (long Median, double Jitter) IntervalStatistics(ReadOnlySpan<long> ascendingTimes)
+    /// <summary>The median interval and the jitter of ascending timestamps, using <paramref name="scratch"/> (one shorter at least).</summary>
+    internal static (long Median, double Jitter) IntervalStatistics(ReadOnlySpan<long> ascendingTimes, Span<long> scratch)
     {
-        Span<long> values = stackalloc long[BeaconSettings.MaxCount];
-        values = values[..(ascendingTimes.Length - 1)];
+        Span<long> values = scratch[..(ascendingTimes.Length - 1)];
         for (int i = 0; i < values.Length; i++)
         {
             values[i] = ascendingTimes[i + 1] - ascendingTimes[i];

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using NonStdPort.Core.Detect.State;
+using NonStdPort.Core.Rules;
 
 namespace NonStdPort.Core.Detect;
 
@@ -39,7 +40,10 @@ internal sealed class ProcessLineage
     private const long Alive = long.MaxValue;
     private static ReadOnlySpan<byte> GuidBraces => "{}"u8;
 
-    private readonly LineageSettings _settings;
+    /// <summary>The default byte budget: keys, images and command lines of the remembered processes.</summary>
+    public const long DefaultMaxBytes = 256L * 1024 * 1024;
+
+    private readonly LineageOptions _options;
     private readonly long _grace;
     private readonly KeyedStateTable _table;
     private readonly StateKeyBuilder _key = new();
@@ -52,17 +56,27 @@ internal sealed class ProcessLineage
 
     private readonly record struct Termination(int Slot, int Generation, long Time);
 
-    /// <summary>Creates an empty lineage.</summary>
-    public ProcessLineage(LineageSettings settings)
+    /// <summary>
+    /// Creates an empty lineage holding at most <c>max_processes</c> processes and about
+    /// <paramref name="maxBytes"/> bytes of their text; throws <see cref="ArgumentException"/> when
+    /// the options are out of range.
+    /// </summary>
+    public ProcessLineage(LineageOptions options, long maxBytes = DefaultMaxBytes)
     {
-        _settings = settings.Validated();
-        _grace = settings.GracePeriod.Ticks;
-        _table = new KeyedStateTable(settings.MaxProcesses, settings.MaxBytes);
+        if (DetectionOptionsValidator.Lineage(options) is { } error)
+        {
+            throw new ArgumentException(error, nameof(options));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1024);
+        _options = options;
+        _grace = options.TerminatedGrace.Ticks;
+        _table = new KeyedStateTable(options.MaxProcesses, maxBytes);
         _terminatedAt = new long[_table.SlotCapacity];
     }
 
     /// <summary>The parameters in force.</summary>
-    public LineageSettings Settings => _settings;
+    public LineageOptions Options => _options;
 
     /// <summary>Processes remembered now.</summary>
     public int Processes => _table.Count;

@@ -1,5 +1,6 @@
 using System.Text;
 using NonStdPort.Core.Detect;
+using NonStdPort.Core.Rules;
 
 namespace NonStdPort.Core.Tests.Detections;
 
@@ -34,8 +35,8 @@ public sealed class BeaconTrackerTests
     private static string Periodic(string key, double start, double interval, int count) =>
         string.Join(' ', Enumerable.Range(0, count).Select(i => $"{key}:{(start + i * interval).ToString(System.Globalization.CultureInfo.InvariantCulture)}"));
 
-    private static int[] StartedAt(string scenario, BeaconSettings? settings = null) =>
-        Run(new BeaconTracker(settings ?? new BeaconSettings()), scenario).Select(s => s.Index).ToArray();
+    private static int[] StartedAt(string scenario, BeaconOptions? settings = null) =>
+        Run(new BeaconTracker(settings ?? new BeaconOptions()), scenario).Select(s => s.Index).ToArray();
 
     public static TheoryData<string, string, int[]> Periodicity => new()
     {
@@ -93,7 +94,7 @@ public sealed class BeaconTrackerTests
     public void Records_out_of_order_within_max_lateness_are_used_and_later_ones_counted(string behaviour, string scenario, int[] expected, long late)
     {
         Assert.NotEmpty(behaviour);
-        var tracker = new BeaconTracker(new BeaconSettings());
+        var tracker = new BeaconTracker(new BeaconOptions());
         Assert.Equal(expected, Run(tracker, scenario).Select(s => s.Index).ToArray());
         Assert.Equal(late, tracker.Late);
     }
@@ -126,7 +127,7 @@ public sealed class BeaconTrackerTests
     public void State_is_bounded_by_max_keys_with_least_recently_used_eviction(string behaviour, int maxKeys, string scenario, int[] expected, long evicted)
     {
         Assert.NotEmpty(behaviour);
-        var tracker = new BeaconTracker(new BeaconSettings { MaxKeys = maxKeys });
+        var tracker = new BeaconTracker(new BeaconOptions { MaxKeys = maxKeys });
         Assert.Equal(expected, Run(tracker, scenario).Select(s => s.Index).ToArray());
         Assert.Equal(evicted, tracker.Evicted);
         Assert.True(tracker.Keys <= maxKeys);
@@ -135,7 +136,7 @@ public sealed class BeaconTrackerTests
     [Fact]
     public void A_key_silent_for_max_interval_times_N_expires()
     {
-        var settings = new BeaconSettings { Count = 3, MinInterval = TimeSpan.FromSeconds(10), MaxInterval = TimeSpan.FromSeconds(60) };
+        var settings = new BeaconOptions { Count = 3, MinInterval = TimeSpan.FromSeconds(10), MaxInterval = TimeSpan.FromSeconds(60) };
         var tracker = new BeaconTracker(settings);
 
         // a and b are tracked; b keeps the clock moving; a falls silent for more than 60 s x 3.
@@ -153,7 +154,7 @@ public sealed class BeaconTrackerTests
     [Fact]
     public void The_report_carries_count_median_jitter_first_and_last_seen()
     {
-        var tracker = new BeaconTracker(new BeaconSettings());
+        var tracker = new BeaconTracker(new BeaconOptions());
         var started = Run(tracker, "a:0 a:7 a:30 a:500 a:560 a:619 a:680 a:741");
         (int index, BeaconObservation report) = Assert.Single(started);
         Assert.Equal(6, index);
@@ -170,7 +171,7 @@ public sealed class BeaconTrackerTests
     [InlineData(@"C:\Windows\System32\cmd.exe", @"C:\Windows\SysWOW64\cmd.exe", false)]
     public void The_image_path_is_compared_case_insensitively(string first, string second, bool sameKey)
     {
-        var tracker = new BeaconTracker(new BeaconSettings());
+        var tracker = new BeaconTracker(new BeaconOptions());
         int started = 0;
         for (int i = 0; i < 6; i++)
         {
@@ -189,7 +190,7 @@ public sealed class BeaconTrackerTests
     [InlineData("WS01", "WS01", "93.184.216.34", "93.184.216.34", 9001, 9002)]
     public void Host_destination_address_and_port_each_separate_keys(string host1, string host2, string ip1, string ip2, int port1, int port2)
     {
-        var tracker = new BeaconTracker(new BeaconSettings());
+        var tracker = new BeaconTracker(new BeaconOptions());
         tracker.Observe(Encoding.UTF8.GetBytes(host1), "a.exe"u8, Encoding.UTF8.GetBytes(ip1), (ushort)port1, Origin);
         tracker.Observe(Encoding.UTF8.GetBytes(host2), "a.exe"u8, Encoding.UTF8.GetBytes(ip2), (ushort)port2, Origin + 1);
         Assert.Equal(2, tracker.Keys);
@@ -202,7 +203,7 @@ public sealed class BeaconTrackerTests
     [InlineData(new long[] { 0, 0, 0 }, 0, double.PositiveInfinity)]
     public void Median_and_jitter_are_computed_on_the_intervals(long[] seconds, long medianSeconds, double jitter)
     {
-        var (median, actualJitter) = BeaconTracker.IntervalStatistics(seconds.Select(s => s * TimeSpan.TicksPerSecond).ToArray());
+        var (median, actualJitter) = BeaconTracker.IntervalStatistics(seconds.Select(s => s * TimeSpan.TicksPerSecond).ToArray(), new long[seconds.Length]);
         Assert.Equal(medianSeconds * TimeSpan.TicksPerSecond, median);
         Assert.Equal(jitter, actualJitter, 1e-12);
     }
@@ -210,7 +211,7 @@ public sealed class BeaconTrackerTests
     [Fact]
     public void Observing_known_keys_allocates_nothing()
     {
-        var tracker = new BeaconTracker(new BeaconSettings());
+        var tracker = new BeaconTracker(new BeaconOptions());
         byte[][] hosts = Enumerable.Range(0, 1000).Select(i => Encoding.UTF8.GetBytes($"host-{i}.corp.example")).ToArray();
         ReadOnlySpan<byte> image = @"C:\Windows\System32\WindowsPowerShell\v1.0\POWERSHELL.EXE"u8;
         long time = Origin;
@@ -239,7 +240,14 @@ public sealed class BeaconTrackerTests
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
-    [InlineData(65)]
+    [InlineData(1001)]
     public void Settings_out_of_range_are_refused(int count) =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => new BeaconTracker(new BeaconSettings { Count = count }));
+        Assert.Throws<ArgumentException>(() => new BeaconTracker(new BeaconOptions { Count = count }));
+
+    [Fact]
+    public void A_large_N_is_supported()
+    {
+        var tracker = new BeaconTracker(new BeaconOptions { Count = 1000 });
+        Assert.Equal([999], Run(tracker, Periodic("a", 0, 15, 1000)).Select(s => s.Index).ToArray());
+    }
 }
