@@ -20,6 +20,7 @@ public sealed class PipelineDeliveryTests(KafkaCluster cluster)
         GroupId = group ?? KafkaCluster.UniqueName("group"),
         Consumers = 1,
         StatsInterval = TimeSpan.Zero,
+        ClientSettings = KafkaCluster.FastGroupSettings,
     };
 
     [Fact]

@@ -28,6 +28,16 @@ public sealed class KafkaCluster : IDisposable
 
     public string BootstrapServers { get; }
 
+    /// <summary>
+    /// The mock coordinator may wait for a departed member's session to expire before it completes
+    /// the next join; a short session keeps that wait to seconds in tests.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> FastGroupSettings { get; } = new Dictionary<string, string>
+    {
+        ["session.timeout.ms"] = "6000",
+        ["heartbeat.interval.ms"] = "500",
+    };
+
     /// <summary>The mock cluster, or null against a real cluster (tests that need it skip there).</summary>
     public MockCluster? Mock => _mock;
 
