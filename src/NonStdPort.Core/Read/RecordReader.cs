@@ -1,3 +1,6 @@
+using System.Text;
+using System.Text.Unicode;
+
 namespace NonStdPort.Core.Read;
 
 /// <summary>
@@ -5,10 +8,22 @@ namespace NonStdPort.Core.Read;
 /// One instance per thread: it owns the scratch buffer that unescaped values live in,
 /// which stays valid until the next call to <see cref="Read"/>. Never throws on bad input.
 /// </summary>
+/// <remarks>
+/// A record starting with <c>{</c> is JSON (flat Sysmon, Winlogbeat 7/8 or 6, Sentinel rows,
+/// evtx_dump: told apart by their keys); one starting with <c>&lt;</c> is Windows event XML.
+/// Whatever a conforming JSON or XML 1.0 parser rejects is malformed, never read leniently.
+/// </remarks>
 public sealed class RecordReader
 {
+    private readonly FieldCollector _fields = new();
+    private readonly JsonEnvelopeReader _json;
+
     /// <summary>Creates a reader that rejects records larger than <paramref name="maxRecordBytes"/>.</summary>
-    public RecordReader(int maxRecordBytes = EngineOptions.DefaultMaxRecordBytes) => MaxRecordBytes = maxRecordBytes;
+    public RecordReader(int maxRecordBytes = EngineOptions.DefaultMaxRecordBytes)
+    {
+        MaxRecordBytes = maxRecordBytes;
+        _json = new JsonEnvelopeReader(_fields);
+    }
 
     /// <summary>The largest record accepted, in bytes.</summary>
     public int MaxRecordBytes { get; }
@@ -17,6 +32,165 @@ public sealed class RecordReader
     public ReadResult Read(ReadOnlySpan<byte> input, ref SysmonRecord record)
     {
         record.Reset();
-        return ReadResult.Malformed(MalformedReason.UnknownEnvelope);
+        if (input.Length > MaxRecordBytes)
+        {
+            return ReadResult.Malformed(MalformedReason.Oversize);
+        }
+
+        int start = 0;
+        int end = input.Length;
+        while (start < end && JsonCursor.IsWhitespace(input[start]))
+        {
+            start++;
+        }
+
+        while (end > start && JsonCursor.IsWhitespace(input[end - 1]))
+        {
+            end--;
+        }
+
+        if (start == end)
+        {
+            return ReadResult.Malformed(MalformedReason.Empty);
+        }
+
+        ReadOnlySpan<byte> body = input.Slice(start, end - start);
+        if (!Utf8.IsValid(body))
+        {
+            return ReadResult.Malformed(MalformedReason.InvalidUtf8);
+        }
+
+        _fields.Begin(body.Length);
+        MalformedReason reason;
+        Envelope envelope;
+        if (body[0] == '{')
+        {
+            reason = _json.Read(body, start, out envelope);
+        }
+        else if (body[0] == '<' || body[0] == 0xEF)
+        {
+            reason = XmlEventParser.Parse(body, start, inScratch: false, _fields, outerDepth: 0);
+            envelope = Envelope.EventXml;
+        }
+        else
+        {
+            reason = MalformedReason.UnknownEnvelope;
+            envelope = Envelope.Unknown;
+        }
+
+        if (reason == MalformedReason.None)
+        {
+            reason = Fill(input, ref record, envelope);
+        }
+
+        if (reason != MalformedReason.None)
+        {
+            record.Reset();
+            return ReadResult.Malformed(reason);
+        }
+
+        return ReadResult.Ok;
+    }
+
+    private MalformedReason Fill(ReadOnlySpan<byte> input, ref SysmonRecord record, Envelope envelope)
+    {
+        if (envelope != Envelope.Winlogbeat)
+        {
+            _fields.DropEcsValues(); // ECS names mean other things outside Winlogbeat 7+ (e.g. 6.x host.name is the collector)
+        }
+
+        record.Envelope = envelope;
+        record.ProviderName = Value(input, FieldId.ProviderName);
+        record.Channel = Value(input, FieldId.Channel);
+        record.Computer = Value(input, FieldId.Computer);
+        record.UtcTime = Value(input, FieldId.UtcTime);
+        record.User = Value(input, FieldId.User);
+        record.Image = Value(input, FieldId.Image);
+        record.ProcessGuid = Value(input, FieldId.ProcessGuid);
+        record.Protocol = Value(input, FieldId.Protocol);
+        record.Initiated = Value(input, FieldId.Initiated);
+        record.NetworkDirection = Value(input, FieldId.NetworkDirection);
+        record.SourceIp = Value(input, FieldId.SourceIp);
+        record.SourcePort = Value(input, FieldId.SourcePort);
+        record.DestinationIp = Value(input, FieldId.DestinationIp);
+        record.DestinationPort = Value(input, FieldId.DestinationPort);
+        record.DestinationHostname = Value(input, FieldId.DestinationHostname);
+        record.ParentImage = Value(input, FieldId.ParentImage);
+        record.CommandLine = Value(input, FieldId.CommandLine);
+        record.ParentCommandLine = Value(input, FieldId.ParentCommandLine);
+        record.TargetObject = Value(input, FieldId.TargetObject);
+        record.Details = Value(input, FieldId.Details);
+        record.EventType = Value(input, FieldId.EventType);
+
+        record.Provider = record.ProviderName.IsEmpty && record.Channel.IsEmpty ? ProviderKind.Absent
+            : NamesSysmon(record.ProviderName) || NamesSysmon(record.Channel) ? ProviderKind.Sysmon
+            : ProviderKind.Other;
+
+        if (_fields.Get(FieldId.EventId).Precedence == Precedence.Unset)
+        {
+            return _fields.EventIdNotScalar ? MalformedReason.InvalidEventId : MalformedReason.None;
+        }
+
+        if (!TryParseEventId(Value(input, FieldId.EventId), out record.EventId))
+        {
+            return MalformedReason.InvalidEventId;
+        }
+
+        return MalformedReason.None;
+    }
+
+    private ReadOnlySpan<byte> Value(ReadOnlySpan<byte> input, FieldId id)
+    {
+        ref readonly FieldLocation field = ref _fields.Get(id);
+        if (field.Precedence == Precedence.Unset)
+        {
+            return default;
+        }
+
+        return field.InScratch
+            ? new ReadOnlySpan<byte>(_fields.Scratch, field.Start, field.Length)
+            : input.Slice(field.Start, field.Length);
+    }
+
+    /// <summary>An event id is a non-negative decimal integer (from a JSON number or text); nothing else.</summary>
+    internal static bool TryParseEventId(ReadOnlySpan<byte> text, out int value)
+    {
+        value = -1;
+        if (text.IsEmpty || text.Length > 9)
+        {
+            return false;
+        }
+
+        int result = 0;
+        foreach (byte b in text)
+        {
+            uint digit = (uint)(b - '0');
+            if (digit > 9)
+            {
+                return false;
+            }
+
+            result = (result * 10) + (int)digit;
+        }
+
+        value = result;
+        return true;
+    }
+
+    /// <summary>True when the name contains "sysmon" in any letter case.</summary>
+    internal static bool NamesSysmon(ReadOnlySpan<byte> name)
+    {
+        for (int i = name.IndexOfAny((byte)'s', (byte)'S'); i >= 0 && i + 6 <= name.Length;)
+        {
+            if (Ascii.EqualsIgnoreCase(name.Slice(i, 6), "sysmon"u8))
+            {
+                return true;
+            }
+
+            int next = name.Slice(i + 1).IndexOfAny((byte)'s', (byte)'S');
+            i = next < 0 ? -1 : i + 1 + next;
+        }
+
+        return false;
     }
 }

@@ -26,6 +26,11 @@ public ref struct SysmonRecord
     /// <summary>The event id, or -1 when absent.</summary>
     public int EventId;
 
+    /// <summary>The provider or source name as written (<c>SourceName</c>, <c>winlog.provider_name</c>, <c>Provider Name=</c>...).</summary>
+    public ReadOnlySpan<byte> ProviderName;
+    /// <summary>The channel or log name as written (<c>Channel</c>, <c>winlog.channel</c>, <c>log_name</c>...).</summary>
+    public ReadOnlySpan<byte> Channel;
+
     /// <summary><c>UtcTime</c> (or the envelope's event time when UtcTime is absent).</summary>
     public ReadOnlySpan<byte> UtcTime;
     /// <summary>Host name: <c>Computer</c>, <c>Hostname</c>, <c>winlog.computer_name</c>, <c>host.name</c>, ...</summary>
