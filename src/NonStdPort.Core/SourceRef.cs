@@ -41,17 +41,6 @@ public readonly struct SourceRef
     /// <summary>A record read from a file (or stdin, named <c>-</c>).</summary>
     public static SourceRef FromFile(string file, long line) => new(file, line, null, 0, 0);
 
-    /// <summary>
-    /// A Kafka record whose partition and offset are not known while it is scored (a deserializer
-    /// sees neither). An alert writer given this source writes the alert up to, not including, its
-    /// <c>source</c> member and closing brace; the host completes it with
-    /// <see cref="Write.KafkaSourceWriter"/> once the coordinates are known.
-    /// </summary>
-    public static SourceRef Deferred { get; } = new(null, 0, null, -1, -1);
-
-    /// <summary>True for <see cref="Deferred"/>: the alert's <c>source</c> is appended later.</summary>
-    public bool IsDeferred => File is null && Topic is null;
-
     /// <summary>A record consumed from Kafka.</summary>
     public static SourceRef FromKafka(string topic, int partition, long offset) => new(null, 0, topic, partition, offset);
 }

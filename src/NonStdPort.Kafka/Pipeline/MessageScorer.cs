@@ -33,7 +33,6 @@ internal sealed class MessageScorer : IDeserializer<ScoredMessage>
     private readonly AlertBatch _batch = new();
     private readonly ArrayBufferWriter<byte> _completed = new(4096);
     private readonly List<(MalformedReason Reason, byte[] Record)> _malformed = [];
-    private readonly Dictionary<string, KafkaSourceWriter> _sourceWriters = new(StringComparer.Ordinal);
     private IRecordProcessor _processor;
     private int _suppressed;
 
@@ -100,14 +99,13 @@ internal sealed class MessageScorer : IDeserializer<ScoredMessage>
     /// </summary>
     public bool TakeOutputs(string topic, int partition, long offset, string outputTopic, string? dlqTopic, OutputChunk chunk)
     {
-        var writer = SourceWriter(topic);
         chunk.AlertTopic = outputTopic;
         for (int i = 0; i < _batch.Count; i++)
         {
             ref readonly var entry = ref _batch[i];
             _completed.ResetWrittenCount();
             _completed.Write(_batch.Json(entry));
-            writer.Append(_completed, partition, offset);
+            AlertSource.AppendKafkaSource(_completed, topic, partition, offset);
             var key = _batch.Key(entry);
             var headers = new Headers
             {
@@ -149,17 +147,6 @@ internal sealed class MessageScorer : IDeserializer<ScoredMessage>
         {
             Interlocked.Increment(ref counters.AlertsByScore[Math.Min(_batch[i].RiskScore, (byte)3)]);
         }
-    }
-
-    private KafkaSourceWriter SourceWriter(string topic)
-    {
-        if (!_sourceWriters.TryGetValue(topic, out var writer))
-        {
-            writer = new KafkaSourceWriter(topic);
-            _sourceWriters.Add(topic, writer);
-        }
-
-        return writer;
     }
 }
 

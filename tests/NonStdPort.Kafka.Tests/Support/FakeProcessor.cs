@@ -34,7 +34,7 @@ internal sealed class FakeProcessor : IRecordProcessor
         int keyStart = output.WrittenCount;
         output.Write(Encoding.UTF8.GetBytes(host));
         int start = output.WrittenCount;
-        output.Write(Encoding.UTF8.GetBytes($"{{\"id\":\"{id}\",\"hostname\":\"{host}\",\"risk_score\":{score},"));
+        output.Write(Encoding.UTF8.GetBytes($"{{\"id\":\"{id}\",\"hostname\":\"{host}\",\"risk_score\":{score}"));
         output.AddEntry(start, keyStart, host.Length, (byte)score, DetectionRule.NonStandardPort);
         output.Write("\n"u8);
         return new RecordOutcome(OutcomeKind.Alert, MalformedReason.None, NotAlertReason.None, (byte)score, 1);
