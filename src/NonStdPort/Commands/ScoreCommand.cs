@@ -1,14 +1,194 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using NonStdPort.Cli.Files;
+using NonStdPort.Core;
+using NonStdPort.Core.Rules;
 
 namespace NonStdPort.Cli.Commands;
 
-/// <summary>`nonstdport score`.</summary>
+/// <summary>`nonstdport score [FILE|-]...`: file mode, records in, alerts out as NDJSON.</summary>
 internal static class ScoreCommand
 {
-    public static Command Create()
+    private const string Description =
+        "Score Sysmon network-connection records (event id 3) from files or stdin and write one JSON alert per line\n" +
+        "to stdout, in input order. Every supported envelope is recognised per record: flat Sysmon JSON (NXLog),\n" +
+        "Winlogbeat 6/7/8, Windows event XML (one per line or pretty-printed over many lines, with or without an\n" +
+        "<Events> wrapper), Sentinel WindowsEvent and Syslog rows, evtx_dump JSON. Gzip input is detected by its\n" +
+        "magic bytes, whatever the file name. Blank lines are skipped; CRLF line ends are fine.\n" +
+        "\n" +
+        "A malformed record is reported on stderr as FILE:LINE: reason (stdin is named -), counted, and skipped;\n" +
+        "processing continues.\n" +
+        "\n" +
+        "Examples:\n" +
+        "  nonstdport score samples/sysmon-flat.ndjson          alerts from one file\n" +
+        "  zcat day.ndjson.gz | nonstdport score                 from stdin (same as: nonstdport score -)\n" +
+        "  nonstdport score --top 500 --max-age 1d *.json.gz     the seed query: 500 highest, last day\n" +
+        "  nonstdport score --all events.xml | jq .risk_score     every scored connection, with why it is not an alert\n" +
+        "  nonstdport score --stats big.ndjson > alerts.ndjson   throughput and counts on stderr\n" +
+        "\n" +
+        ExitCodes.HelpText;
+
+    public static Command Create(StandardStreams streams)
     {
-        var command = new Command("score", "Not implemented yet.");
-        command.SetAction(_ => 2);
+        var inputs = new Argument<string[]>("FILE")
+        {
+            Description = "Files to read, in order; - reads stdin. None: read stdin.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var all = new Option<bool>("--all")
+        {
+            Description = "Write every scored Sysmon event id 3 record with its score and why it is not an alert, not only alerts.",
+        };
+        var top = new Option<int?>("--top")
+        {
+            Description = "Write only the N highest-ranked alerts, at the end: risk_score, then event time, newest first. Memory is bounded by N.",
+            HelpName = "N",
+            CustomParser = result => ParseAtLeast(result, "--top", 1),
+        };
+        var since = new Option<DateTime?>("--since")
+        {
+            Description = "Skip records whose event time is before TIME (UTC unless it carries an offset), e.g. 2026-11-27 or 2026-11-27T06:00:00Z.",
+            HelpName = "TIME",
+            CustomParser = ParseSince,
+        };
+        var maxAge = new Option<TimeSpan?>("--max-age")
+        {
+            Description = "Skip records older than DURATION before now, a whole number and a unit (ms, s, m, h, d): 1d (the seed's window), 12h, 90m. Off by default.",
+            HelpName = "DURATION",
+            CustomParser = ParseMaxAge,
+        };
+        var rules = new Option<FileInfo?>("--rules")
+        {
+            Description = "A rules file (YAML) merged over the built-in defaults; see 'nonstdport rules show' and samples/rules.example.yaml.",
+            HelpName = "FILE",
+        };
+        var stats = new Option<bool>("--stats")
+        {
+            Description = "On stderr: a progress line every few seconds, and at the end records/s, alerts by score, skipped, suppressed, malformed.",
+        };
+        var maxRecordBytes = new Option<int>("--max-record-bytes")
+        {
+            Description = "Largest record accepted; a longer one is reported as oversize and skipped without being buffered.",
+            HelpName = "BYTES",
+            DefaultValueFactory = _ => EngineOptions.DefaultMaxRecordBytes,
+            CustomParser = result => ParseAtLeast(result, "--max-record-bytes", 64) ?? 0,
+        };
+
+        var command = new Command("score", Description);
+        command.Arguments.Add(inputs);
+        command.Options.Add(all);
+        command.Options.Add(top);
+        command.Options.Add(since);
+        command.Options.Add(maxAge);
+        command.Options.Add(rules);
+        command.Options.Add(stats);
+        command.Options.Add(maxRecordBytes);
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(since) is not null && result.GetResult(maxAge) is not null)
+            {
+                result.AddError("Give --since or --max-age, not both.");
+            }
+        });
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            RuleSet? ruleSet = LoadRules(parse.GetValue(rules), streams.Error);
+            if (ruleSet is null)
+            {
+                return ExitCodes.UsageOrIo;
+            }
+
+            DateTime? notBefore = parse.GetValue(since) ?? (parse.GetValue(maxAge) is TimeSpan age ? DateTime.UtcNow - age : null);
+            var options = new EngineOptions
+            {
+                EmitAll = parse.GetValue(all),
+                MaxRecordBytes = parse.GetValue(maxRecordBytes),
+                NotBefore = notBefore,
+            };
+            var settings = new ScoreSettings(
+                parse.GetValue(inputs) ?? [],
+                parse.GetValue(top),
+                parse.GetValue(stats),
+                options.MaxRecordBytes);
+            var engine = new Engine(ruleSet, options);
+            return await new ScoreRun(settings, new EngineScorer(engine), streams).RunAsync(cancellationToken).ConfigureAwait(false);
+        });
         return command;
+    }
+
+    /// <summary>The defaults, or the defaults merged with <paramref name="file"/>; null (errors on stderr) when the file is unusable.</summary>
+    private static RuleSet? LoadRules(FileInfo? file, TextWriter errors)
+    {
+        if (file is null)
+        {
+            return RuleSet.Default;
+        }
+
+        string text;
+        try
+        {
+            text = File.ReadAllText(file.FullName);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            string problem = e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message;
+            errors.WriteLine($"nonstdport score: --rules {file}: {problem}");
+            return null;
+        }
+
+        RulesFileResult result = RulesFile.Parse(text);
+        if (result.Rules is null)
+        {
+            foreach (RulesFileError error in result.Errors)
+            {
+                errors.WriteLine(error.Format(file.ToString()));
+            }
+
+            errors.WriteLine($"nonstdport score: --rules {file}: {result.Errors.Count} error(s); nothing was scored");
+        }
+
+        return result.Rules;
+    }
+
+    private static int? ParseAtLeast(ArgumentResult result, string option, int minimum)
+    {
+        string text = result.Tokens[0].Value;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value >= minimum)
+        {
+            return value;
+        }
+
+        result.AddError($"{option} must be a whole number of at least {minimum}, not '{text}'.");
+        return null;
+    }
+
+    private static DateTime? ParseSince(ArgumentResult result)
+    {
+        string text = result.Tokens[0].Value;
+        if (DateTime.TryParse(
+            text,
+            CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
+            out DateTime time))
+        {
+            return time;
+        }
+
+        result.AddError($"--since: '{text}' is not a date/time (try 2026-11-27 or 2026-11-27T06:00:00Z).");
+        return null;
+    }
+
+    private static TimeSpan? ParseMaxAge(ArgumentResult result)
+    {
+        string text = result.Tokens[0].Value;
+        if (Duration.TryParse(text, out TimeSpan age, out string? error) && age > TimeSpan.Zero)
+        {
+            return age;
+        }
+
+        result.AddError($"--max-age: {error ?? $"'{text}' is not a positive duration"}.");
+        return null;
     }
 }

@@ -1,0 +1,519 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+
+namespace NonStdPort.Cli.Files;
+
+/// <summary>Receives the records a <see cref="RecordFramer"/> cuts out of a byte stream.</summary>
+internal interface IRecordSink
+{
+    /// <summary>One whole record (no line terminator), valid only for the duration of the call.</summary>
+    void OnRecord(ReadOnlySpan<byte> record, long line);
+
+    /// <summary>A record longer than the maximum; its bytes were skipped, not buffered.</summary>
+    void OnOversize(long line);
+}
+
+/// <summary>
+/// Cuts a byte stream into records: one JSON record per line, or one XML <c>&lt;Event&gt;</c>
+/// element that may span lines (an <c>&lt;Events&gt;</c> wrapper, an <c>&lt;?xml ...?&gt;</c>
+/// prologue and comments between events are skipped). Tracks the 1-based line on which each
+/// record starts. Works over <see cref="ReadOnlySequence{T}"/> so a record may straddle buffer
+/// segments; it resumes scanning where it stopped, never re-scans, and never holds more than the
+/// maximum record size: a longer record is reported and its bytes are discarded as they arrive.
+/// One instance per input stream (call <see cref="Reset"/> between streams).
+/// </summary>
+internal sealed class RecordFramer
+{
+    private static ReadOnlySpan<byte> EventEnd => "</Event"u8;
+    private static ReadOnlySpan<byte> Bom => [0xEF, 0xBB, 0xBF];
+
+    // The longest tag prefix that has to be visible to classify what starts at a '<'.
+    private const int ClassifyBytes = 9;
+
+    private readonly int _maxRecordBytes;
+    private byte[] _scratch;
+    private Mode _mode;
+    private long _line;
+    private long _recordLine;
+    private long _scanned;
+    private bool _atStreamStart;
+
+    /// <summary>Creates a framer that reports records longer than <paramref name="maxRecordBytes"/> as oversize.</summary>
+    public RecordFramer(int maxRecordBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRecordBytes, 16);
+        _maxRecordBytes = maxRecordBytes;
+        _scratch = new byte[Math.Min(maxRecordBytes, 16 * 1024)];
+        Reset();
+    }
+
+    private enum Mode : byte
+    {
+        Between,
+        InLine,
+        InXml,
+        DiscardLine,
+        DiscardXml,
+    }
+
+    /// <summary>The 1-based line the framer has reached (the start of the bytes not yet consumed).</summary>
+    public long Line => _line;
+
+    /// <summary>Starts over for a new stream: line 1, nothing pending.</summary>
+    public void Reset()
+    {
+        _mode = Mode.Between;
+        _line = 1;
+        _recordLine = 1;
+        _scanned = 0;
+        _atStreamStart = true;
+    }
+
+    /// <summary>
+    /// Hands every whole record in <paramref name="buffer"/> to <paramref name="sink"/> and returns
+    /// how far the caller may consume. With <paramref name="isFinal"/> the stream has ended: a
+    /// trailing record without terminator is delivered too, and everything is consumed.
+    /// </summary>
+    public SequencePosition Frame<TSink>(ReadOnlySequence<byte> buffer, bool isFinal, TSink sink)
+        where TSink : IRecordSink
+    {
+        if (_atStreamStart && !SkipBom(ref buffer, isFinal))
+        {
+            return buffer.Start;
+        }
+
+        while (true)
+        {
+            bool progressed = _mode switch
+            {
+                Mode.Between => SkipToRecord(ref buffer, isFinal),
+                Mode.InLine => FrameLine(ref buffer, isFinal, sink),
+                Mode.InXml => FrameXml(ref buffer, isFinal, sink),
+                Mode.DiscardLine => DiscardLine(ref buffer),
+                _ => DiscardXml(ref buffer, isFinal),
+            };
+
+            if (!progressed)
+            {
+                return buffer.Start;
+            }
+        }
+    }
+
+    private bool SkipBom(ref ReadOnlySequence<byte> buffer, bool isFinal)
+    {
+        if (buffer.Length < Bom.Length && !isFinal)
+        {
+            return false;
+        }
+
+        Span<byte> head = stackalloc byte[3];
+        if (buffer.Length >= Bom.Length)
+        {
+            buffer.Slice(0, Bom.Length).CopyTo(head);
+            if (head.SequenceEqual(Bom))
+            {
+                buffer = buffer.Slice(Bom.Length);
+            }
+        }
+
+        _atStreamStart = false;
+        return true;
+    }
+
+    /// <summary>Skips whitespace, blank lines and XML furniture; switches to a record mode at the next record.</summary>
+    private bool SkipToRecord(ref ReadOnlySequence<byte> buffer, bool isFinal)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        while (reader.TryPeek(out byte b))
+        {
+            if (b == (byte)'\n')
+            {
+                _line++;
+            }
+            else if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r'))
+            {
+                break;
+            }
+
+            reader.Advance(1);
+        }
+
+        buffer = buffer.Slice(reader.Position);
+        if (buffer.IsEmpty)
+        {
+            return false;
+        }
+
+        _recordLine = _line;
+        _scanned = 0;
+        if (reader.UnreadSpan[0] != (byte)'<')
+        {
+            _mode = Mode.InLine;
+            return true;
+        }
+
+        Span<byte> headBuffer = stackalloc byte[ClassifyBytes];
+        int headLength = (int)Math.Min(buffer.Length, ClassifyBytes);
+        buffer.Slice(0, headLength).CopyTo(headBuffer);
+        ReadOnlySpan<byte> head = headBuffer[..headLength];
+
+        Markup markup = Classify(head, complete: headLength == ClassifyBytes || isFinal);
+        switch (markup)
+        {
+            case Markup.NeedMore:
+                return false;
+            case Markup.Event:
+                _mode = Mode.InXml;
+                return true;
+            case Markup.Other:
+                _mode = Mode.InLine;
+                return true;
+            default:
+                return SkipMarkup(ref buffer, markup, isFinal);
+        }
+    }
+
+    private enum Markup : byte
+    {
+        NeedMore,
+        Event,
+        Other,
+        Prologue,
+        Comment,
+        WrapperTag,
+    }
+
+    private static Markup Classify(ReadOnlySpan<byte> head, bool complete)
+    {
+        if (head.StartsWith("<?"u8))
+        {
+            return Markup.Prologue;
+        }
+
+        if (head.StartsWith("<!--"u8))
+        {
+            return Markup.Comment;
+        }
+
+        if (IsTag(head, "<Events"u8) || IsTag(head, "</Events"u8))
+        {
+            return Markup.WrapperTag;
+        }
+
+        if (IsTag(head, "<Event"u8))
+        {
+            return Markup.Event;
+        }
+
+        // Too few bytes to tell yet: wait for more rather than misread a split tag.
+        bool couldBeMarkup = "<!--"u8.StartsWith(head) || "<Events"u8.StartsWith(head) || "</Events"u8.StartsWith(head);
+        return !complete && couldBeMarkup ? Markup.NeedMore : Markup.Other;
+    }
+
+    /// <summary>True when <paramref name="head"/> opens the element <paramref name="name"/> (the name followed by whitespace, '>' or '/').</summary>
+    private static bool IsTag(ReadOnlySpan<byte> head, ReadOnlySpan<byte> name) =>
+        head.Length > name.Length && head.StartsWith(name) && IsNameEnd(head[name.Length]);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsNameEnd(byte b) => b is (byte)'>' or (byte)'/' or (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
+
+    /// <summary>Skips a prologue, comment or wrapper tag, counting its newlines.</summary>
+    private bool SkipMarkup(ref ReadOnlySequence<byte> buffer, Markup markup, bool isFinal)
+    {
+        ReadOnlySpan<byte> end = markup switch
+        {
+            Markup.Prologue => "?>"u8,
+            Markup.Comment => "-->"u8,
+            _ => ">"u8,
+        };
+
+        var reader = new SequenceReader<byte>(buffer);
+        if (!reader.TryReadTo(out ReadOnlySequence<byte> skipped, end, advancePastDelimiter: true))
+        {
+            if (!isFinal)
+            {
+                return false;
+            }
+
+            // An unterminated prologue at the end of input: nothing more to frame.
+            _line += CountNewlines(buffer);
+            buffer = buffer.Slice(buffer.End);
+            return false;
+        }
+
+        _line += CountNewlines(skipped);
+        buffer = buffer.Slice(reader.Position);
+        return true;
+    }
+
+    /// <summary>A record that ends at the next newline.</summary>
+    private bool FrameLine<TSink>(ref ReadOnlySequence<byte> buffer, bool isFinal, TSink sink)
+        where TSink : IRecordSink
+    {
+        SequencePosition? newline = buffer.Slice(_scanned).PositionOf((byte)'\n');
+        if (newline is SequencePosition at)
+        {
+            ReadOnlySequence<byte> record = buffer.Slice(0, at);
+            Deliver(record, trimCarriageReturn: true, sink);
+            _line++;
+            buffer = buffer.Slice(buffer.GetPosition(1, at));
+            _mode = Mode.Between;
+            return true;
+        }
+
+        if (isFinal)
+        {
+            Deliver(buffer, trimCarriageReturn: true, sink);
+            buffer = buffer.Slice(buffer.End);
+            _mode = Mode.Between;
+            return false;
+        }
+
+        if (buffer.Length > _maxRecordBytes)
+        {
+            sink.OnOversize(_recordLine);
+            buffer = buffer.Slice(buffer.End);
+            _mode = Mode.DiscardLine;
+            return false;
+        }
+
+        _scanned = buffer.Length;
+        return false;
+    }
+
+    /// <summary>An XML event that ends at its matching <c>&lt;/Event&gt;</c>, on this line or a later one.</summary>
+    private bool FrameXml<TSink>(ref ReadOnlySequence<byte> buffer, bool isFinal, TSink sink)
+        where TSink : IRecordSink
+    {
+        long end = -1;
+        long resumeAt = 0;
+        if (_scanned == 0)
+        {
+            // Until the start tag is whole, it cannot be told whether it is an empty element.
+            end = SelfClosingEnd(buffer, out bool startTagWhole);
+            if (!startTagWhole && !isFinal && buffer.Length <= _maxRecordBytes)
+            {
+                return false;
+            }
+        }
+
+        if (end < 0)
+        {
+            end = FindEventEnd(buffer, _scanned, isFinal, out resumeAt);
+        }
+
+        if (end >= 0)
+        {
+            ReadOnlySequence<byte> record = buffer.Slice(0, end);
+            Deliver(record, trimCarriageReturn: false, sink);
+            _line += CountNewlines(record);
+            buffer = buffer.Slice(end);
+            _mode = Mode.Between;
+            return true;
+        }
+
+        if (isFinal)
+        {
+            // Unterminated: hand it over as it is so the reader reports it as malformed.
+            Deliver(buffer, trimCarriageReturn: true, sink);
+            _line += CountNewlines(buffer);
+            buffer = buffer.Slice(buffer.End);
+            _mode = Mode.Between;
+            return false;
+        }
+
+        if (resumeAt > _maxRecordBytes)
+        {
+            sink.OnOversize(_recordLine);
+            _mode = Mode.DiscardXml;
+            return DiscardXml(ref buffer, isFinal);
+        }
+
+        _scanned = resumeAt;
+        return false;
+    }
+
+    /// <summary>
+    /// The end of an empty <c>&lt;Event .../&gt;</c> element, or -1: such a record has no end tag, and
+    /// searching for one would swallow the next event into it.
+    /// </summary>
+    private static long SelfClosingEnd(ReadOnlySequence<byte> buffer, out bool startTagWhole)
+    {
+        SequencePosition? startTagEnd = buffer.PositionOf((byte)'>');
+        startTagWhole = startTagEnd.HasValue;
+        if (startTagEnd is not SequencePosition close)
+        {
+            return -1;
+        }
+
+        long length = buffer.Slice(0, close).Length;
+        Span<byte> before = stackalloc byte[1];
+        buffer.Slice(length - 1, 1).CopyTo(before);
+        return before[0] == (byte)'/' ? length + 1 : -1;
+    }
+
+    /// <summary>Drops the rest of an oversize line as it arrives.</summary>
+    private bool DiscardLine(ref ReadOnlySequence<byte> buffer)
+    {
+        SequencePosition? newline = buffer.PositionOf((byte)'\n');
+        if (newline is SequencePosition at)
+        {
+            _line++;
+            buffer = buffer.Slice(buffer.GetPosition(1, at));
+            _mode = Mode.Between;
+            return true;
+        }
+
+        buffer = buffer.Slice(buffer.End);
+        return false;
+    }
+
+    /// <summary>Drops the rest of an oversize XML event as it arrives, keeping only what could be the start of its end tag.</summary>
+    private bool DiscardXml(ref ReadOnlySequence<byte> buffer, bool isFinal)
+    {
+        long end = FindEventEnd(buffer, 0, isFinal, out long resumeAt);
+        if (end >= 0)
+        {
+            _line += CountNewlines(buffer.Slice(0, end));
+            buffer = buffer.Slice(end);
+            _mode = Mode.Between;
+            return true;
+        }
+
+        long drop = isFinal ? buffer.Length : resumeAt;
+        _line += CountNewlines(buffer.Slice(0, drop));
+        buffer = buffer.Slice(drop);
+        return false;
+    }
+
+    /// <summary>
+    /// Finds the end of the first <c>&lt;/Event&gt;</c> (whitespace allowed before the '>') at or after
+    /// <paramref name="from"/>; returns the offset just past it, or -1 with the offset a later
+    /// search must resume at (before any partial end tag at the end of the buffer).
+    /// </summary>
+    private static long FindEventEnd(ReadOnlySequence<byte> buffer, long from, bool isFinal, out long resumeAt)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        reader.Advance(from);
+        while (true)
+        {
+            // Fast path: a vectorized search for the whole tag within the current segment. When it
+            // is not there, only the segment's last bytes can start one that straddles into the next.
+            ReadOnlySpan<byte> unread = reader.UnreadSpan;
+            int at = unread.IndexOf(EventEnd);
+            if (at >= 0)
+            {
+                reader.Advance(at);
+            }
+            else if (unread.Length >= EventEnd.Length)
+            {
+                reader.Advance(unread.Length - EventEnd.Length + 1);
+            }
+
+            if (!reader.TryAdvanceTo((byte)'<', advancePastDelimiter: false))
+            {
+                resumeAt = buffer.Length;
+                return -1;
+            }
+
+            long tagStart = reader.Consumed;
+            if (!reader.IsNext(EventEnd, advancePast: true))
+            {
+                if (reader.Remaining < EventEnd.Length && !isFinal && IsPrefixOfEventEnd(reader))
+                {
+                    resumeAt = tagStart;
+                    return -1;
+                }
+
+                reader.Advance(1);
+                continue;
+            }
+
+            // "</Event" seen: it closes the event only if the name ends here ("</EventData>" does not).
+            while (reader.TryPeek(out byte b) && b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+            {
+                reader.Advance(1);
+            }
+
+            if (!reader.TryPeek(out byte next))
+            {
+                resumeAt = tagStart;
+                return -1;
+            }
+
+            if (next == (byte)'>')
+            {
+                resumeAt = 0;
+                return reader.Consumed + 1;
+            }
+        }
+    }
+
+    private static bool IsPrefixOfEventEnd(SequenceReader<byte> reader)
+    {
+        Span<byte> rest = stackalloc byte[8];
+        int length = (int)reader.Remaining;
+        reader.TryCopyTo(rest[..length]);
+        return EventEnd.StartsWith(rest[..length]);
+    }
+
+    private void Deliver<TSink>(ReadOnlySequence<byte> record, bool trimCarriageReturn, TSink sink)
+        where TSink : IRecordSink
+    {
+        if (record.Length > _maxRecordBytes)
+        {
+            sink.OnOversize(_recordLine);
+            return;
+        }
+
+        ReadOnlySpan<byte> span;
+        if (record.IsSingleSegment)
+        {
+            span = record.FirstSpan;
+        }
+        else
+        {
+            int length = (int)record.Length;
+            if (_scratch.Length < length)
+            {
+                _scratch = new byte[Math.Min(_maxRecordBytes, Math.Max(length, _scratch.Length * 2))];
+            }
+
+            record.CopyTo(_scratch);
+            span = _scratch.AsSpan(0, length);
+        }
+
+        if (trimCarriageReturn && !span.IsEmpty && span[^1] == (byte)'\r')
+        {
+            span = span[..^1];
+        }
+
+        if (!span.IsWhiteSpace())
+        {
+            sink.OnRecord(span, _recordLine);
+        }
+    }
+
+    private static long CountNewlines(ReadOnlySequence<byte> bytes)
+    {
+        if (bytes.IsSingleSegment)
+        {
+            return bytes.FirstSpan.Count((byte)'\n');
+        }
+
+        long count = 0;
+        foreach (ReadOnlyMemory<byte> segment in bytes)
+        {
+            count += segment.Span.Count((byte)'\n');
+        }
+
+        return count;
+    }
+}
+
+file static class SpanWhiteSpace
+{
+    public static bool IsWhiteSpace(this ReadOnlySpan<byte> span) =>
+        span.IndexOfAnyExcept((byte)' ', (byte)'\t', (byte)'\r') < 0;
+}

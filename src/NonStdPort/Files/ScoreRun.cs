@@ -1,0 +1,151 @@
+using System.IO.Pipelines;
+using NonStdPort.Core.Write;
+
+namespace NonStdPort.Cli.Files;
+
+/// <summary>What one <c>nonstdport score</c> run reads and writes.</summary>
+/// <param name="Inputs">File paths, <c>-</c> for stdin; empty means stdin.</param>
+/// <param name="Top">Keep only the N highest-ranked alerts, or null to stream every alert in input order.</param>
+/// <param name="Stats">Write progress and a summary to stderr.</param>
+/// <param name="MaxRecordBytes">Records longer than this are reported as oversize.</param>
+internal sealed record ScoreSettings(IReadOnlyList<string> Inputs, int? Top, bool Stats, int MaxRecordBytes);
+
+/// <summary>
+/// File mode: each input through a <see cref="PipeReader"/> (gunzipped when needed) into the
+/// <see cref="RecordFramer"/>, each record into the scorer, alerts into a <see cref="PipeWriter"/>
+/// over stdout flushed in large blocks. One thread; nothing allocated per record.
+/// </summary>
+internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, StandardStreams streams)
+{
+    private const string Name = "nonstdport score";
+
+    /// <summary>Runs every input to the end and returns the exit code.</summary>
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string> inputs = settings.Inputs.Count == 0 ? [InputOpener.StandardInputName] : settings.Inputs;
+        if (!AllInputsExist(inputs))
+        {
+            return ExitCodes.UsageOrIo;
+        }
+
+        var sink = new ScoringSink(scorer, new AlertBatch(), streams.Error);
+        var framer = new RecordFramer(settings.MaxRecordBytes);
+        ScoreStats? stats = settings.Stats ? new ScoreStats(streams.Error, ScoreStats.DefaultProgressInterval) : null;
+        PipeWriter writer = PipeWriter.Create(streams.Output, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
+        AlertOutput output = settings.Top is int top ? new TopAlertOutput(writer, top) : new OrderedAlertOutput(writer);
+
+        bool inputFailed = false;
+        try
+        {
+            foreach (string input in inputs)
+            {
+                inputFailed |= !await ScoreInputAsync(input, framer, sink, output, stats, cancellationToken).ConfigureAwait(false);
+            }
+
+            await output.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            await writer.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            streams.Error.WriteLine($"{Name}: cannot write the output: {e.Message}");
+            return ExitCodes.UsageOrIo;
+        }
+        finally
+        {
+            stats?.Report(scorer.Counters, sink.Oversize);
+            streams.Error.Flush();
+        }
+
+        if (inputFailed)
+        {
+            return ExitCodes.UsageOrIo;
+        }
+
+        return scorer.Counters.Malformed + sink.Oversize > 0 ? ExitCodes.SomeMalformed : ExitCodes.Ok;
+    }
+
+    /// <summary>Checks every named file up front, so a typo fails before any output is written.</summary>
+    private bool AllInputsExist(IReadOnlyList<string> inputs)
+    {
+        bool ok = true;
+        foreach (string input in inputs)
+        {
+            if (input == InputOpener.StandardInputName || File.Exists(input))
+            {
+                continue;
+            }
+
+            string problem = Directory.Exists(input) ? "is a directory, not a file" : "no such file";
+            streams.Error.WriteLine($"{Name}: {input}: {problem}");
+            ok = false;
+        }
+
+        return ok;
+    }
+
+    /// <summary>Scores one input; false when it could not be opened or read to the end (reported on stderr).</summary>
+    private async Task<bool> ScoreInputAsync(
+        string input, RecordFramer framer, ScoringSink sink, AlertOutput output, ScoreStats? stats, CancellationToken cancellationToken)
+    {
+        PipeReader reader;
+        try
+        {
+            bool isStdin = input == InputOpener.StandardInputName;
+            if (isStdin && streams.InputIsTerminal)
+            {
+                // Someone typed `nonstdport score` with nothing piped in: say what it is waiting for.
+                streams.Error.WriteLine($"{Name}: reading records from the terminal; end with Ctrl+D (files: {Name} FILE...)");
+                streams.Error.Flush();
+            }
+
+            Stream stream = isStdin ? streams.OpenInput() : InputOpener.OpenFile(input);
+            reader = await InputOpener.OpenAsync(stream, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ReportInputError(input, "cannot open", e);
+            return false;
+        }
+
+        framer.Reset();
+        sink.StartInput(input);
+        try
+        {
+            while (true)
+            {
+                ReadResult result;
+                try
+                {
+                    result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+                {
+                    // A corrupt or truncated gzip member, or a device error: what was read so far stands.
+                    ReportInputError(input, $"cannot read past line {framer.Line}", e);
+                    return false;
+                }
+
+                SequencePosition consumed = framer.Frame(result.Buffer, result.IsCompleted, sink);
+                reader.AdvanceTo(consumed, result.Buffer.End);
+                await output.TakeAsync(sink.Batch, cancellationToken).ConfigureAwait(false);
+                if (sink.TakeErrorsWritten())
+                {
+                    streams.Error.Flush();
+                }
+
+                stats?.Tick(scorer.Counters, sink.Oversize);
+                if (result.IsCompleted)
+                {
+                    return true;
+                }
+            }
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void ReportInputError(string input, string what, Exception e) =>
+        streams.Error.WriteLine($"{Name}: {input}: {what}: {e.Message}");
+}
