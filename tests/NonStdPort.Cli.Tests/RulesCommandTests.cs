@@ -72,7 +72,9 @@ public sealed class RulesCommandTests
         CliResult result = CliRunner.Run("rules", "show");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("c2_ports: [444, 587, 1224, 1337, 2083, 2087, 4443, 4444, 4445, 6666, 6667, 6668, 7777, 8008, 8088, 8888, 9001, 9090, 31337]", result.Stdout);
+        // Long lists wrap onto indented continuation lines.
+        Assert.Contains("c2_ports: [444, 587, 1224, 1337, 2083, 2087, 4443, 4444, 4445, 6666, 6667, 6668, 7777, 8008, 8088,\n  8888, 9001, 9090, 31337]\n", result.Stdout);
+        Assert.All(result.StdoutLines, line => Assert.True(line.Length <= 100, line));
         Assert.Contains("threshold: 1\n", result.Stdout);
         Assert.Contains("score_inbound: false\n", result.Stdout);
     }
