@@ -24,6 +24,7 @@ internal interface IRecordSink
 /// </summary>
 internal sealed class RecordFramer
 {
+    private static ReadOnlySpan<byte> EventStart => "<Event"u8;
     private static ReadOnlySpan<byte> EventEnd => "</Event"u8;
     private static ReadOnlySpan<byte> Bom => [0xEF, 0xBB, 0xBF];
 
@@ -305,6 +306,9 @@ internal sealed class RecordFramer
 
         if (end >= 0)
         {
+            // An event cut short (a writer that died mid-event) must not take the next one with it:
+            // it ends where the next <Event starts, and the reader reports it as malformed.
+            end = NextEventStart(buffer.Slice(0, end)) is long next and > 0 ? next : end;
             ReadOnlySequence<byte> record = buffer.Slice(0, end);
             Deliver(record, trimCarriageReturn: false, sink);
             _line += CountNewlines(record);
@@ -332,6 +336,48 @@ internal sealed class RecordFramer
 
         _scanned = resumeAt;
         return false;
+    }
+
+    /// <summary>Where a second <c>&lt;Event</c> start tag begins inside <paramref name="record"/>, or -1.</summary>
+    private static long NextEventStart(ReadOnlySequence<byte> record)
+    {
+        if (record.IsSingleSegment)
+        {
+            ReadOnlySpan<byte> span = record.FirstSpan;
+            for (int from = 1; from < span.Length;)
+            {
+                int at = span[from..].IndexOf(EventStart);
+                if (at < 0)
+                {
+                    return -1;
+                }
+
+                from += at + EventStart.Length;
+                if (from < span.Length && IsNameEnd(span[from]))
+                {
+                    return from - EventStart.Length;
+                }
+            }
+
+            return -1;
+        }
+
+        // Rare: the record straddles segments. Walk its tags.
+        var reader = new SequenceReader<byte>(record);
+        reader.Advance(1);
+        while (reader.TryAdvanceTo((byte)'<', advancePastDelimiter: false))
+        {
+            long tagStart = reader.Consumed;
+            if (reader.IsNext(EventStart, advancePast: true) && reader.TryPeek(out byte b) && IsNameEnd(b))
+            {
+                return tagStart;
+            }
+
+            reader.Rewind(reader.Consumed - tagStart);
+            reader.Advance(1);
+        }
+
+        return -1;
     }
 
     /// <summary>

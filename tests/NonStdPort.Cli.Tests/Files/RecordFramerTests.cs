@@ -116,6 +116,24 @@ public sealed class RecordFramerTests
 
     [Theory]
     [MemberData(nameof(Chunks))]
+    public void An_xml_event_cut_short_ends_where_the_next_event_starts(int chunk)
+    {
+        string input =
+            "<Event>\n<System><EventID>3</EventID>\n" +                                  // 1-2: cut short
+            "<Event xmlns=\"x\">\n<EventData><Data>1</Data></EventData>\n</Event>\n" +  // 3-5
+            "{\"a\":1}\n";                                                               // 6
+
+        var records = Framing.Frame(input, chunk);
+
+        Assert.Equal(
+            "1: <Event>\n<System><EventID>3</EventID>\n\n" +
+            "3: <Event xmlns=\"x\">\n<EventData><Data>1</Data></EventData>\n</Event>\n" +
+            "6: {\"a\":1}",
+            Lines(records));
+    }
+
+    [Theory]
+    [MemberData(nameof(Chunks))]
     public void An_unterminated_xml_event_at_the_end_is_handed_over_for_the_reader_to_reject(int chunk)
     {
         var records = Framing.Frame("{\"a\":1}\n<Event>\n<System>\n", chunk);
