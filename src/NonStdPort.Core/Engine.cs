@@ -35,7 +35,10 @@ public sealed class Engine
         Options = options ?? new EngineOptions();
         _reader = new RecordReader(Options.MaxRecordBytes);
         _scorer = new Scorer(rules);
-        _notBeforeTicks = Options.NotBefore is { } notBefore ? notBefore.ToUniversalTime().Ticks : long.MinValue;
+        // NotBefore is an instant in UTC; only a value marked Local is converted.
+        _notBeforeTicks = Options.NotBefore is { } notBefore
+            ? (notBefore.Kind == DateTimeKind.Local ? notBefore.ToUniversalTime() : notBefore).Ticks
+            : long.MinValue;
         _lineage = rules.Lineage.Enabled ? new ProcessLineage(rules.Lineage) : null;
         _beacon = rules.Beacon.Enabled ? new BeaconTracker(rules.Beacon) : null;
     }
