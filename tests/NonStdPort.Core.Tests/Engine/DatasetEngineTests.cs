@@ -19,7 +19,7 @@ public sealed class DatasetEngineTests
             .Where(f => f.EndsWith(".json", StringComparison.Ordinal) || f.EndsWith(".xml", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal);
 
-    /// <summary>Alerts per file as "file: image -> destination:port score N xCount".</summary>
+    /// <summary>Single-event alerts per file as "file: image -> destination:port score N xCount".</summary>
     private static List<string> Alerts(RuleSet rules, out long networkEvents)
     {
         var found = new List<string>();
@@ -38,6 +38,12 @@ public sealed class DatasetEngineTests
             var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
             for (int i = 0; i < batch.Count; i++)
             {
+                // This test is about the single-event score; the RDP and beacon rules have their own dataset tests.
+                if (batch[i].Rule != DetectionRule.NonStandardPort)
+                {
+                    continue;
+                }
+
                 using var doc = JsonDocument.Parse(batch.Json(batch[i]).ToArray());
                 JsonElement a = doc.RootElement;
                 string image = a.GetProperty("process_name").GetString()!.Split('\\', '/')[^1];

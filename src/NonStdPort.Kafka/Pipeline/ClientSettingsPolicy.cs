@@ -1,0 +1,37 @@
+namespace NonStdPort.Kafka.Pipeline;
+
+/// <summary>
+/// librdkafka settings the pipeline owns because its delivery guarantee depends on them;
+/// <c>-X</c> may not change them.
+/// </summary>
+internal static class ClientSettingsPolicy
+{
+    private static readonly Dictionary<string, string> Fixed = new(StringComparer.Ordinal)
+    {
+        // Offsets are stored only after every output of a record and of all before it is acknowledged.
+        ["enable.auto.offset.store"] = "false",
+        // Alerts must survive a broker failure before their input offset is committed.
+        ["enable.idempotence"] = "true",
+        ["acks"] = "all",
+    };
+
+    /// <summary>An error message when a setting would break the guarantee, else null.</summary>
+    public static string? Check(IReadOnlyDictionary<string, string> settings)
+    {
+        foreach (var (key, value) in settings)
+        {
+            if (Fixed.TryGetValue(key, out string? required) && !string.Equals(value, required, StringComparison.OrdinalIgnoreCase)
+                && !(key == "acks" && value == "-1"))
+            {
+                return $"-X {key}={value} is not allowed: the at-least-once guarantee needs {key}={required}";
+            }
+
+            if (key is "group.id" or "bootstrap.servers")
+            {
+                return $"-X {key} is not allowed: use --{(key == "group.id" ? "group-id" : "bootstrap-servers")}";
+            }
+        }
+
+        return null;
+    }
+}

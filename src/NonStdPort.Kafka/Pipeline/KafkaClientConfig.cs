@@ -1,0 +1,60 @@
+using Confluent.Kafka;
+
+namespace NonStdPort.Kafka.Pipeline;
+
+/// <summary>The librdkafka settings of the pipeline's clients: defaults, then <c>-X</c>, then what the guarantee needs.</summary>
+internal static class KafkaClientConfig
+{
+    /// <summary>The consumers' settings.</summary>
+    public static ConsumerConfig Consumer(PipelineOptions options)
+    {
+        var config = new ConsumerConfig
+        {
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = true,
+            PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+            // Bounds prefetched memory per consumer (librdkafka's default is 64 MiB).
+            QueuedMaxMessagesKbytes = 16 * 1024,
+            ConsumeResultFields = "topic",
+        };
+        config.Set("auto.offset.reset", options.AutoOffsetReset);
+        Apply(config, options);
+        config.GroupId = options.GroupId;
+        config.EnableAutoOffsetStore = false;
+        return config;
+    }
+
+    /// <summary>The producer's settings.</summary>
+    public static ProducerConfig Producer(PipelineOptions options)
+    {
+        var config = new ProducerConfig
+        {
+            CompressionType = CompressionType.Lz4,
+            LingerMs = 5,
+            // Bounds memory held for unacknowledged alerts (librdkafka's default is 1 GiB).
+            QueueBufferingMaxKbytes = 64 * 1024,
+        };
+        Apply(config, options);
+        config.EnableIdempotence = true;
+        config.Acks = Acks.All;
+        return config;
+    }
+
+    /// <summary>A plain client (replay producer, alert reader) with the user's settings.</summary>
+    public static ClientConfig Client(PipelineOptions options)
+    {
+        var config = new ClientConfig();
+        Apply(config, options);
+        return config;
+    }
+
+    private static void Apply(ClientConfig config, PipelineOptions options)
+    {
+        foreach (var (key, value) in options.ClientSettings)
+        {
+            config.Set(key, value);
+        }
+
+        config.BootstrapServers = options.BootstrapServers;
+    }
+}

@@ -1,0 +1,186 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Confluent.Kafka;
+using NonStdPort.Core;
+using NonStdPort.Core.Rules;
+
+namespace NonStdPort.Kafka.Pipeline;
+
+/// <summary>
+/// Kafka → score → Kafka, at least once. <see cref="PipelineOptions.Consumers"/> consumers in one
+/// group (cooperative-sticky), each on its own thread, score records as they are deserialized;
+/// their alerts and dead letters go through a bounded channel to one shared idempotent producer
+/// (acks=all). An input offset is stored only after every output of it and of all earlier
+/// records of its partition is acknowledged, so a crash re-reads, never loses.
+/// </summary>
+public sealed class KafkaPipeline
+{
+    private readonly PipelineOptions _options;
+    private readonly Func<IRecordProcessor> _processorFactory;
+    private readonly TextWriter _log;
+    private readonly PipelineCounters _counters = new();
+    private readonly ConcurrentDictionary<TopicPartition, long> _committed = new();
+    private readonly object _logGate = new();
+    private ConsumeLoop[] _loops = [];
+    private string? _failure;
+    private ShutdownCoordinator? _shutdown;
+
+    /// <summary>Creates a pipeline that scores with the core engine (one engine per consumer).</summary>
+    public KafkaPipeline(PipelineOptions options, RuleSet rules, EngineOptions? engineOptions, TextWriter log)
+        : this(options, () => new EngineProcessor(new Engine(rules, engineOptions)), log)
+    {
+    }
+
+    internal KafkaPipeline(PipelineOptions options, Func<IRecordProcessor> processorFactory, TextWriter log)
+    {
+        if (options.Validate() is { } error)
+        {
+            throw new ArgumentException(error, nameof(options));
+        }
+
+        if (string.IsNullOrEmpty(options.BootstrapServers))
+        {
+            throw new ArgumentException("bootstrap servers are required", nameof(options));
+        }
+
+        _options = options;
+        _processorFactory = processorFactory;
+        _log = log;
+    }
+
+    /// <summary>Running totals.</summary>
+    public PipelineTotals Totals => _counters.Snapshot();
+
+    /// <summary>Why the pipeline stopped on its own, or null.</summary>
+    public string? Failure => Volatile.Read(ref _failure);
+
+    /// <summary>True while any consumer is paused because the output side is full.</summary>
+    public bool IsPaused
+    {
+        get
+        {
+            foreach (var loop in _loops)
+            {
+                if (loop.IsPaused)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>The offset stored for commit per input partition (the next record to read).</summary>
+    public IReadOnlyDictionary<TopicPartition, long> CommittedOffsets => _committed;
+
+    /// <summary>Consumer lag per assigned input partition (high watermark minus completed offset).</summary>
+    public IReadOnlyList<(TopicPartition Partition, long Lag)> Lag
+    {
+        get
+        {
+            var all = new List<(TopicPartition, long)>();
+            foreach (var loop in _loops)
+            {
+                all.AddRange(loop.Lag);
+            }
+
+            all.Sort((a, b) => a.Item1.Topic == b.Item1.Topic
+                ? a.Item1.Partition.Value.CompareTo(b.Item1.Partition.Value)
+                : string.CompareOrdinal(a.Item1.Topic, b.Item1.Topic));
+            return all;
+        }
+    }
+
+    /// <summary>Asks a running pipeline to stop gracefully (as SIGTERM does).</summary>
+    public void Stop() => _shutdown?.RequestStop();
+
+    /// <summary>
+    /// Runs until <paramref name="stop"/> is cancelled (or a fatal error), then drains, flushes,
+    /// commits and closes within <see cref="PipelineOptions.ShutdownTimeout"/>.
+    /// </summary>
+    public async Task<PipelineTotals> RunAsync(CancellationToken stop)
+    {
+        using var shutdown = new ShutdownCoordinator(stop, _options.Consumers, _options.ShutdownTimeout);
+        _shutdown = shutdown;
+        var channel = Channel.CreateBounded<OutputChunk>(new BoundedChannelOptions(_options.MaxPendingMessages)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        var pool = new ChunkPool(_counters, failure => Fail($"delivery to {failure.Topic} failed: {failure.Error.Reason}"), _options.MaxPendingMessages);
+
+        using var producer = new ProducerBuilder<byte[]?, byte[]>(KafkaClientConfig.Producer(_options))
+            .SetErrorHandler((_, error) => OnProducerError(error))
+            .SetLogHandler((_, message) => Log($"kafka {message.Level.ToString().ToLowerInvariant()}: {message.Facility}: {message.Message}"))
+            .Build();
+        var produce = Task.Run(() => new ProduceStage(producer, channel.Reader, Fail).RunAsync(shutdown.Hard));
+
+        var consumerConfig = KafkaClientConfig.Consumer(_options);
+        _loops = new ConsumeLoop[_options.Consumers];
+        var threads = new Thread[_loops.Length];
+        for (int i = 0; i < _loops.Length; i++)
+        {
+            _loops[i] = new ConsumeLoop(_options, consumerConfig, _processorFactory, channel.Writer, pool, _counters, shutdown, _committed, Log, Fail);
+            threads[i] = new Thread(_loops[i].Run) { IsBackground = true, Name = $"nonstdport-consume-{i}" };
+            threads[i].Start();
+        }
+
+        using var stats = _options.StatsInterval > TimeSpan.Zero ? new StatsReporter(this, _options.StatsInterval, Log) : null;
+
+        await Task.Run(shutdown.WaitConsumersStopped).ConfigureAwait(false);
+        channel.Writer.TryComplete();
+        await produce.ConfigureAwait(false);
+        await Task.Run(() => Flush(producer, shutdown.Hard)).ConfigureAwait(false);
+        shutdown.ProducerDrained();
+        foreach (var thread in threads)
+        {
+            await Task.Run(() => thread.Join()).ConfigureAwait(false);
+        }
+
+        _shutdown = null;
+        return _counters.Snapshot();
+    }
+
+    private static void Flush(IProducer<byte[]?, byte[]> producer, CancellationToken hard)
+    {
+        try
+        {
+            producer.Flush(hard);
+        }
+        catch (OperationCanceledException)
+        {
+            // Deadline: unacknowledged outputs keep their input offsets uncommitted.
+        }
+    }
+
+    private void OnProducerError(Error error)
+    {
+        if (error.IsFatal)
+        {
+            Fail("producer fatal error: " + error.Reason);
+        }
+        else
+        {
+            Log("kafka: " + error.Reason);
+        }
+    }
+
+    private void Fail(string reason)
+    {
+        if (Interlocked.CompareExchange(ref _failure, reason, null) is null)
+        {
+            Log("stopping: " + reason);
+        }
+
+        _shutdown?.RequestStop();
+    }
+
+    private void Log(string line)
+    {
+        lock (_logGate)
+        {
+            _log.WriteLine(line);
+        }
+    }
+}

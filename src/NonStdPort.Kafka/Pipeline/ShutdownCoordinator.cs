@@ -1,0 +1,84 @@
+namespace NonStdPort.Kafka.Pipeline;
+
+/// <summary>
+/// Orders a graceful stop across threads: consume loops stop reading and hand over what they
+/// hold; the producer stage drains and flushes; only then do the loops commit and close. A hard
+/// deadline (the shutdown timeout, counted from the stop request) bounds every wait.
+/// </summary>
+internal sealed class ShutdownCoordinator : IDisposable
+{
+    private readonly CancellationTokenSource _stop;
+    private readonly CancellationTokenSource _hard = new();
+    private readonly CountdownEvent _consumersStopped;
+    private readonly ManualResetEventSlim _producerDrained = new();
+    private readonly TimeSpan _timeout;
+    private readonly CancellationTokenRegistration _onStop;
+
+    public ShutdownCoordinator(CancellationToken external, int consumers, TimeSpan timeout)
+    {
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(external);
+        _consumersStopped = new CountdownEvent(consumers);
+        _timeout = timeout;
+        _onStop = _stop.Token.Register(() => _hard.CancelAfter(_timeout));
+    }
+
+    /// <summary>Cancelled when the pipeline is asked to stop (signal, caller, or a fatal error).</summary>
+    public CancellationToken Stop => _stop.Token;
+
+    /// <summary>Cancelled when the shutdown timeout has passed since the stop request.</summary>
+    public CancellationToken Hard => _hard.Token;
+
+    /// <summary>Asks for a stop.</summary>
+    public void RequestStop()
+    {
+        try
+        {
+            _stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already finished.
+        }
+    }
+
+    /// <summary>A consume loop has stopped reading and handed over everything it held.</summary>
+    public void ConsumerStopped() => _consumersStopped.Signal();
+
+    /// <summary>Waits until every consume loop has stopped reading (or the deadline).</summary>
+    public void WaitConsumersStopped()
+    {
+        try
+        {
+            _consumersStopped.Wait(Hard);
+        }
+        catch (OperationCanceledException)
+        {
+            // Deadline: go on with what has been handed over.
+        }
+    }
+
+    /// <summary>The producer has delivered (or given up on) everything.</summary>
+    public void ProducerDrained() => _producerDrained.Set();
+
+    /// <summary>Waits for <see cref="ProducerDrained"/> (or the deadline).</summary>
+    public void WaitProducerDrained()
+    {
+        try
+        {
+            _producerDrained.Wait(Hard);
+        }
+        catch (OperationCanceledException)
+        {
+            // Deadline: commit what was acknowledged; the rest is read again after a restart.
+        }
+    }
+
+    public void Dispose()
+    {
+        _onStop.Dispose();
+        _stop.Dispose();
+        _hard.Dispose();
+        _consumersStopped.Dispose();
+        _producerDrained.Dispose();
+    }
+}

@@ -1,0 +1,14 @@
+namespace NonStdPort.Cli.Configuration;
+
+/// <summary>Exit codes of <c>run</c> and <c>broker</c>.</summary>
+internal static class KafkaExitCodes
+{
+    /// <summary>Stopped normally (including on SIGINT/SIGTERM after a clean drain).</summary>
+    public const int Ok = 0;
+
+    /// <summary>The pipeline failed (a broker or delivery error it cannot recover from).</summary>
+    public const int Failed = 1;
+
+    /// <summary>Bad options or configuration.</summary>
+    public const int Usage = 2;
+}
