@@ -67,6 +67,7 @@ internal sealed class ConsumeLoop
     public void Run()
     {
         bool stoppedSignalled = false;
+        bool committedSignalled = false;
         try
         {
             using var consumer = new ConsumerBuilder<Ignore, ScoredMessage>(_config)
@@ -76,7 +77,7 @@ internal sealed class ConsumeLoop
                 .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions))
                 .SetPartitionsLostHandler((_, partitions) => OnLost(partitions))
                 .SetErrorHandler((_, error) => OnError(error))
-                .SetLogHandler((_, message) => _log($"kafka {message.Level.ToString().ToLowerInvariant()}: {message.Facility}: {message.Message}"))
+                .SetLogHandler(KafkaLog.To(_log))
                 .Build();
             _consumer = consumer;
             consumer.Subscribe(_options.InputTopics);
@@ -99,12 +100,17 @@ internal sealed class ConsumeLoop
                 }
             }
 
+            // Stop reading: from here Consume only serves rebalances and the group session.
+            consumer.Pause(consumer.Assignment);
             HandOver();
             _shutdown.ConsumerStopped();
             stoppedSignalled = true;
-            _shutdown.WaitProducerDrained();
+            Serve(consumer, () => _shutdown.IsProducerDrained);
             StoreOffsets(consumer);
-            CommitStored(consumer);
+            CommitFinal(consumer);
+            committedSignalled = true;
+            _shutdown.ConsumerCommitted();
+            Serve(consumer, () => _shutdown.AllCommitted);
             _closing = true;
             consumer.Close();
         }
@@ -117,6 +123,11 @@ internal sealed class ConsumeLoop
             if (!stoppedSignalled)
             {
                 _shutdown.ConsumerStopped();
+            }
+
+            if (!committedSignalled)
+            {
+                _shutdown.ConsumerGone();
             }
 
             _consumer = null;
@@ -295,6 +306,66 @@ internal sealed class ConsumeLoop
         catch (KafkaException e)
         {
             _log($"cannot store offset {committable} of {state.Partition}: {e.Error.Reason}");
+        }
+    }
+
+    /// <summary>
+    /// The last commit before leaving the group. A rebalance in progress (another member joining
+    /// or leaving) rejects commits until it completes, so serve it and retry until the deadline;
+    /// partitions are paused, so nothing new is read meanwhile (a message of a newly assigned
+    /// partition is dropped unstored and read again by its next owner).
+    /// </summary>
+    private void CommitFinal(IConsumer<Ignore, ScoredMessage> consumer)
+    {
+        while (true)
+        {
+            try
+            {
+                consumer.Commit();
+                return;
+            }
+            catch (KafkaException e) when (e.Error.Code == ErrorCode.Local_NoOffset)
+            {
+                return;
+            }
+            catch (KafkaException e) when (e.Error.Code is ErrorCode.RebalanceInProgress or ErrorCode.IllegalGeneration
+                or ErrorCode.Local_State && !_shutdown.Hard.IsCancellationRequested)
+            {
+                ServeOnce(consumer);
+                StoreOffsets(consumer);
+            }
+            catch (KafkaException e)
+            {
+                _log("final commit failed: " + e.Error.Reason);
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// While stopping: keeps polling (partitions paused, nothing read) until <paramref name="done"/>
+    /// or the deadline, so this member keeps taking part in rebalances and the other members'
+    /// commits are not held up by a rebalance waiting on it.
+    /// </summary>
+    private void Serve(IConsumer<Ignore, ScoredMessage> consumer, Func<bool> done)
+    {
+        while (!done() && !_shutdown.Hard.IsCancellationRequested)
+        {
+            ServeOnce(consumer);
+        }
+    }
+
+    private void ServeOnce(IConsumer<Ignore, ScoredMessage> consumer)
+    {
+        try
+        {
+            consumer.Pause(consumer.Assignment);
+            // A message of a partition assigned after the pause is dropped unstored: its next owner reads it.
+            consumer.Consume(PollTimeout);
+        }
+        catch (ConsumeException)
+        {
+            // Only serving the group here.
         }
     }
 

@@ -101,6 +101,7 @@ public sealed class KafkaPipeline
     /// </summary>
     public async Task<PipelineTotals> RunAsync(CancellationToken stop)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         using var shutdown = new ShutdownCoordinator(stop, _options.Consumers, _options.ShutdownTimeout);
         _shutdown = shutdown;
         var channel = Channel.CreateBounded<OutputChunk>(new BoundedChannelOptions(_options.MaxPendingMessages)
@@ -112,7 +113,7 @@ public sealed class KafkaPipeline
 
         using var producer = new ProducerBuilder<byte[]?, byte[]>(KafkaClientConfig.Producer(_options))
             .SetErrorHandler((_, error) => OnProducerError(error))
-            .SetLogHandler((_, message) => Log($"kafka {message.Level.ToString().ToLowerInvariant()}: {message.Facility}: {message.Message}"))
+            .SetLogHandler(KafkaLog.To(Log))
             .Build();
         var produce = Task.Run(() => new ProduceStage(producer, channel.Reader, Fail).RunAsync(shutdown.Hard));
 
@@ -139,7 +140,10 @@ public sealed class KafkaPipeline
         }
 
         _shutdown = null;
-        return _counters.Snapshot();
+        var totals = _counters.Snapshot();
+        Log("summary: " + StatsReporter.Format(totals, totals.Records / Math.Max(clock.Elapsed.TotalSeconds, 1e-3))[7..] +
+            $", {clock.Elapsed.TotalSeconds:F1} s" + (Failure is { } failure ? ", failed: " + failure : ""));
+        return totals;
     }
 
     private static void Flush(IProducer<byte[]?, byte[]> producer, CancellationToken hard)
