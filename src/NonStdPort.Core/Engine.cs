@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using NonStdPort.Core.Detect;
 using NonStdPort.Core.Read;
 using NonStdPort.Core.Rules;
@@ -14,6 +15,9 @@ namespace NonStdPort.Core;
 /// Stages, one private method each: read (envelope → <see cref="SysmonRecord"/>) → classify
 /// (Sysmon? which event id?) → event time and the <see cref="EngineOptions.NotBefore"/> window →
 /// network fields → score → write → count. Allocation-free per record once warm.
+/// Stateful detections keep their state here, so it lives and dies with the engine: process
+/// lineage (EID 1/5, enriches every alert), RDP port change (EID 13) and beaconing (scored EID 3).
+/// A host that gives each Kafka partition its own engine drops that state with the partition.
 /// </remarks>
 public sealed class Engine
 {
@@ -21,6 +25,8 @@ public sealed class Engine
     private readonly Scorer _scorer;
     private readonly AlertWriter _writer = new();
     private readonly long _notBeforeTicks;
+    private readonly ProcessLineage? _lineage;
+    private readonly BeaconTracker? _beacon;
 
     /// <summary>Creates an engine over an immutable rule set.</summary>
     public Engine(RuleSet rules, EngineOptions? options = null)
@@ -29,7 +35,12 @@ public sealed class Engine
         Options = options ?? new EngineOptions();
         _reader = new RecordReader(Options.MaxRecordBytes);
         _scorer = new Scorer(rules);
-        _notBeforeTicks = Options.NotBefore is { } notBefore ? notBefore.ToUniversalTime().Ticks : long.MinValue;
+        // NotBefore is an instant in UTC; only a value marked Local is converted.
+        _notBeforeTicks = Options.NotBefore is { } notBefore
+            ? (notBefore.Kind == DateTimeKind.Local ? notBefore.ToUniversalTime() : notBefore).Ticks
+            : long.MinValue;
+        _lineage = rules.Lineage.Enabled ? new ProcessLineage(rules.Lineage) : null;
+        _beacon = rules.Beacon.Enabled ? new BeaconTracker(rules.Beacon) : null;
     }
 
     /// <summary>The rule set in force.</summary>
@@ -80,8 +91,7 @@ public sealed class Engine
 
         if (kind == RecordKind.OtherSysmonEvent)
         {
-            // Seam: process-lineage (EID 1/5) and RDP-port-change (EID 13) detections plug in here.
-            return Skipped();
+            return ProcessOtherEvent(view, eventTicks, source, output);
         }
 
         return ProcessConnection(view, eventTicks, source, output);
@@ -98,7 +108,6 @@ public sealed class Engine
         Verdict verdict = _scorer.Score(view.Image, connection.Destination, connection.DestinationPort, connection.Direction);
         Count(verdict);
 
-        // Seam: the beacon detection observes every scored connection here.
         int written = 0;
         if (verdict.IsAlert || Options.EmitAll)
         {
@@ -106,12 +115,135 @@ public sealed class Engine
             written = 1;
         }
 
-        return new RecordOutcome(verdict.IsAlert ? OutcomeKind.Alert : OutcomeKind.NotAlert, MalformedReason.None, verdict.NotAlertReason, verdict.RiskScore, written);
+        bool beacon = ObserveBeacon(view, eventTicks, connection, verdict, source, output);
+        written += beacon ? 1 : 0;
+        OutcomeKind outcome = verdict.IsAlert || beacon ? OutcomeKind.Alert : OutcomeKind.NotAlert;
+        return new RecordOutcome(outcome, MalformedReason.None, verdict.NotAlertReason, verdict.RiskScore, written);
+    }
+
+    /// <summary>Sysmon events other than EID 3: process create and terminate feed lineage; a registry value set may move RDP.</summary>
+    private RecordOutcome ProcessOtherEvent(in SysmonRecord view, long eventTicks, in SourceRef source, AlertBatch output)
+    {
+        switch (view.EventId)
+        {
+            case ProcessCreateEventId:
+                RememberProcess(view, eventTicks);
+                break;
+            case ProcessTerminatedEventId:
+                ForgetProcess(view, eventTicks);
+                break;
+            case RdpPortChange.RegistryValueSetEventId when Rules.RdpPortChange.Enabled && RdpPortChange.IsPortChange(view, out int newPort):
+                return WriteRdpPortChange(view, eventTicks, newPort, source, output);
+        }
+
+        return Skipped();
+    }
+
+    private void RememberProcess(in SysmonRecord view, long eventTicks)
+    {
+        if (_lineage is null)
+        {
+            return;
+        }
+
+        _lineage.Remember(view.Computer, view.ProcessGuid, view.ParentImage, view.CommandLine, view.ParentCommandLine, LineageTime(eventTicks));
+        CountLineage(_lineage);
+    }
+
+    private void ForgetProcess(in SysmonRecord view, long eventTicks)
+    {
+        if (_lineage is null)
+        {
+            return;
+        }
+
+        _lineage.Terminate(view.Computer, view.ProcessGuid, LineageTime(eventTicks));
+        CountLineage(_lineage);
+    }
+
+    /// <summary>Fills <c>parent_process</c>, <c>command_line</c> and <c>parent_command_line</c> when lineage knows the process.</summary>
+    private void AddLineage(ref AlertColumns columns, in SysmonRecord view, long eventTicks)
+    {
+        if (_lineage is null)
+        {
+            return;
+        }
+
+        if (_lineage.TryGet(view.Computer, view.ProcessGuid, LineageTime(eventTicks), out ProcessContext process))
+        {
+            columns.ParentProcess = process.ParentImage;
+            columns.CommandLine = process.CommandLine;
+            columns.ParentCommandLine = process.ParentCommandLine;
+        }
+
+        CountLineage(_lineage);
+    }
+
+    private void CountLineage(ProcessLineage lineage)
+    {
+        Counters.ProcessesEvicted = lineage.Evicted;
+        Counters.ProcessesForgotten = lineage.Forgotten;
+    }
+
+    private static long LineageTime(long eventTicks) => eventTicks >= 0 ? eventTicks : long.MinValue;
+
+    private RecordOutcome WriteRdpPortChange(in SysmonRecord view, long eventTicks, int newPort, in SourceRef source, AlertBatch output)
+    {
+        AlertColumns columns = DetectionAlertWriter.RdpPortChangeColumns(view, eventTicks, newPort, Rules);
+        AddLineage(ref columns, view, eventTicks);
+        DetectionAlertWriter.WriteRdpPortChange(_writer, output, columns, newPort, source);
+        Counters.Alerts++;
+        Counters.RdpPortChangeAlerts++;
+        return new RecordOutcome(OutcomeKind.Alert, MalformedReason.None, NotAlertReason.None, columns.RiskScore, 1);
+    }
+
+    /// <summary>
+    /// Beacon candidates are outbound connections to external addresses on a port outside the
+    /// standard list, from any process, not suppressed, with an event time. True when this one
+    /// started a beacon and its alert was written.
+    /// </summary>
+    private bool ObserveBeacon(in SysmonRecord view, long eventTicks, in NetworkConnection connection, in Verdict verdict, in SourceRef source, AlertBatch output)
+    {
+        if (_beacon is null
+            || eventTicks < 0
+            || connection.Direction == ConnectionDirection.Inbound
+            || verdict.NotAlertReason is not (NotAlertReason.None or NotAlertReason.BelowThreshold)
+            || Rules.StandardPorts.Contains(connection.DestinationPort))
+        {
+            return false;
+        }
+
+        Span<byte> address = stackalloc byte[16];
+        BinaryPrimitives.WriteUInt128LittleEndian(address, connection.Destination.Value);
+        BeaconObservation observation = _beacon.Observe(view.Computer, view.Image, address, (ushort)connection.DestinationPort, eventTicks);
+        EngineCounters counters = Counters;
+        counters.BeaconKeysEvicted = _beacon.Evicted;
+        counters.BeaconKeysExpired = _beacon.Expired;
+        if (observation.Verdict == BeaconVerdict.Late)
+        {
+            counters.LateRecords++;
+            return false;
+        }
+
+        if (observation.Verdict != BeaconVerdict.Started)
+        {
+            return false;
+        }
+
+        AlertColumns columns = AlertColumns.ForConnection(view, eventTicks, connection, verdict);
+        columns.Rule = DetectionRule.Beacon;
+        columns.Severity = DetectionAlertWriter.BeaconSeverity(verdict.RiskScore);
+        AddLineage(ref columns, view, eventTicks);
+        DetectionAlertWriter.WriteBeacon(_writer, output, columns, observation, source);
+        counters.Alerts++;
+        counters.BeaconAlerts++;
+        return true;
     }
 
     private void WriteConnection(in SysmonRecord view, long eventTicks, in NetworkConnection connection, in Verdict verdict, in SourceRef source, AlertBatch output)
     {
         AlertColumns columns = AlertColumns.ForConnection(view, eventTicks, connection, verdict);
+        AddLineage(ref columns, view, eventTicks);
         _writer.Begin(output, columns);
         if (Options.EmitAll)
         {
@@ -189,6 +321,9 @@ public sealed class Engine
         Counters.Skipped++;
         return new RecordOutcome(OutcomeKind.Skipped, MalformedReason.None, NotAlertReason.None, 0, 0);
     }
+
+    private const int ProcessCreateEventId = 1;
+    private const int ProcessTerminatedEventId = 5;
 
     private enum RecordKind : byte
     {

@@ -22,15 +22,7 @@ internal static class Program
     /// <summary>Parses and runs a command line against the given streams (tests run the CLI in-process through this).</summary>
     internal static int Run(string[] args, StandardStreams streams)
     {
-        var root = new RootCommand(
-            "NonStdPort scores Sysmon network-connection records for command-and-control traffic on " +
-            "non-standard ports (MITRE ATT&CK T1571) and writes one JSON alert per hit.");
-        root.Subcommands.Add(ScoreCommand.Create(streams));
-        root.Subcommands.Add(RulesCommand.Create());
-        root.Subcommands.Add(RunCommand.Create());
-        root.Subcommands.Add(BrokerCommand.Create());
-
-        ParseResult parsed = root.Parse(args);
+        ParseResult parsed = CreateRoot(streams).Parse(args);
         if (parsed.Action is ParseErrorAction parseError)
         {
             // Keep stdout for data: the errors go to stderr with a pointer to the help, not the whole help text.
@@ -40,9 +32,20 @@ internal static class Program
             return ExitCodes.UsageOrIo;
         }
 
-        int code = parsed.Invoke(new InvocationConfiguration { Output = streams.OutputText, Error = streams.Error });
+        return parsed.Invoke(new InvocationConfiguration { Output = streams.OutputText, Error = streams.Error });
+    }
 
-        return code;
+    /// <summary>The command tree.</summary>
+    internal static RootCommand CreateRoot(StandardStreams streams)
+    {
+        var root = new RootCommand(
+            "NonStdPort scores Sysmon network-connection records for command-and-control traffic on " +
+            "non-standard ports (MITRE ATT&CK T1571) and writes one JSON alert per hit.");
+        root.Subcommands.Add(ScoreCommand.Create(streams));
+        root.Subcommands.Add(RulesCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(BrokerCommand.Create());
+        return root;
     }
 
     private static string HelpCommandFor(ParseResult parsed)

@@ -5,18 +5,35 @@ namespace NonStdPort.Cli.Tests;
 /// <summary>Help and usage errors of every command, through the real entry point.</summary>
 public sealed class CommandLineTests
 {
-    [Theory]
-    [InlineData("--help")]
-    [InlineData("score --help")]
-    [InlineData("rules --help")]
-    [InlineData("run --help")]
-    [InlineData("broker --help")]
-    public void Help_exits_zero_and_prints_usage(string args)
+    /// <summary>Every command and subcommand in the tree, as the words that invoke it.</summary>
+    public static TheoryData<string> Commands()
     {
-        CliResult result = CliRunner.Run(args.Split(' '));
+        var data = new TheoryData<string>();
+        var root = Program.CreateRoot(new StandardStreams(() => Stream.Null, Stream.Null, TextWriter.Null, TextWriter.Null));
+        Walk(root, "");
+        return data;
+
+        void Walk(System.CommandLine.Command command, string path)
+        {
+            data.Add(path);
+            foreach (System.CommandLine.Command sub in command.Subcommands)
+            {
+                Walk(sub, (path + " " + sub.Name).Trim());
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Commands))]
+    public void Help_of_every_command_exits_zero_and_prints_usage(string command)
+    {
+        string[] args = [.. command.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--help"];
+
+        CliResult result = CliRunner.Run(args);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("Usage:", result.Stdout);
+        Assert.Equal("", result.Stderr);
     }
 
     [Fact]
@@ -27,7 +44,7 @@ public sealed class CommandLineTests
         Assert.Contains("Examples:", result.Stdout);
         Assert.Contains("nonstdport score --top 500 --max-age 1d", result.Stdout);
         Assert.Contains("Exit codes:", result.Stdout);
-        foreach (string option in new[] { "--all", "--top", "--since", "--max-age", "--stats", "--max-record-bytes" })
+        foreach (string option in new[] { "--all", "--top", "--since", "--max-age", "--rules", "--stats", "--max-record-bytes" })
         {
             Assert.Contains(option, result.Stdout);
         }
@@ -37,8 +54,9 @@ public sealed class CommandLineTests
     [InlineData("score --top 0", "--top must be a whole number of at least 1, not '0'")]
     [InlineData("score --top many", "--top must be a whole number of at least 1, not 'many'")]
     [InlineData("score --since yesterday-ish", "--since: 'yesterday-ish' is not a date/time")]
-    [InlineData("score --max-age 3 --stats", "--max-age: '3' is not a positive duration")]
-    [InlineData("score --max-age 1x", "--max-age: '1x' is not a positive duration")]
+    [InlineData("score --max-age 3 --stats", "--max-age: '3' is not a duration")]
+    [InlineData("score --max-age 1x", "--max-age: '1x' is not a duration")]
+    [InlineData("score --max-age 0d", "--max-age: '0d' is not a positive duration")]
     [InlineData("score --since 2026-01-01 --max-age 1d", "Give --since or --max-age, not both")]
     [InlineData("score --max-record-bytes 10", "--max-record-bytes must be a whole number of at least 64, not '10'")]
     [InlineData("score --no-such-option", "--no-such-option")]
@@ -57,19 +75,5 @@ public sealed class CommandLineTests
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("nonstdport score: no-such-file.ndjson: no such file", Assert.Single(result.StderrLines));
-    }
-
-    [Theory]
-    [InlineData("1d", 86400)]
-    [InlineData("12h", 43200)]
-    [InlineData("90m", 5400)]
-    [InlineData("30s", 30)]
-    [InlineData("2w", 1209600)]
-    [InlineData("1.5d", 129600)]
-    [InlineData("1.00:00:00", 86400)]
-    public void Durations_read_as_people_write_them(string text, int seconds)
-    {
-        Assert.True(NonStdPort.Cli.Commands.Durations.TryParse(text, out TimeSpan duration));
-        Assert.Equal(TimeSpan.FromSeconds(seconds), duration);
     }
 }

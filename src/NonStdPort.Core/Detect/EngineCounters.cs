@@ -23,6 +23,20 @@ public sealed class EngineCounters
     public long Alerts;
     /// <summary>Single-event alerts by risk score (index 1 to 3).</summary>
     public readonly long[] AlertsByScore = new long[4];
+    /// <summary>Beacon alerts (keys that started beaconing).</summary>
+    public long BeaconAlerts;
+    /// <summary>RDP port change alerts.</summary>
+    public long RdpPortChangeAlerts;
+    /// <summary>Beacon candidates that arrived more than <c>max_lateness</c> behind the newest event time: counted, not used.</summary>
+    public long LateRecords;
+    /// <summary>Beacon keys evicted at <c>max_keys</c> (least recently used first).</summary>
+    public long BeaconKeysEvicted;
+    /// <summary>Beacon keys dropped after <c>max_interval</c> × N of silence.</summary>
+    public long BeaconKeysExpired;
+    /// <summary>Processes evicted from lineage at <c>max_processes</c> or its byte budget.</summary>
+    public long ProcessesEvicted;
+    /// <summary>Processes forgotten by lineage after their Event ID 5 and the grace period.</summary>
+    public long ProcessesForgotten;
 
     /// <summary>Adds another engine's totals to this one.</summary>
     public void Add(EngineCounters other)
@@ -36,6 +50,13 @@ public sealed class EngineCounters
         Suppressed += other.Suppressed;
         BelowThreshold += other.BelowThreshold;
         Alerts += other.Alerts;
+        BeaconAlerts += other.BeaconAlerts;
+        RdpPortChangeAlerts += other.RdpPortChangeAlerts;
+        LateRecords += other.LateRecords;
+        BeaconKeysEvicted += other.BeaconKeysEvicted;
+        BeaconKeysExpired += other.BeaconKeysExpired;
+        ProcessesEvicted += other.ProcessesEvicted;
+        ProcessesForgotten += other.ProcessesForgotten;
         for (int i = 0; i < AlertsByScore.Length; i++)
         {
             AlertsByScore[i] += other.AlertsByScore[i];

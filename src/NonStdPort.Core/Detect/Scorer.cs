@@ -22,12 +22,13 @@ public sealed class Scorer
     [SkipLocalsInit]
     public Verdict Score(ReadOnlySpan<byte> image, in IpAddress destination, int port, ConnectionDirection direction)
     {
-        Span<char> buffer = stackalloc char[ProcessFileName.MaxChars];
-        return Score(ProcessFileName.Decode(ProcessFileName.Of(image), buffer), destination, port, direction);
+        Span<byte> lower = stackalloc byte[ProcessFileName.MaxBytes];
+        Span<char> chars = stackalloc char[ProcessFileName.MaxBytes];
+        return Score(ProcessFileName.FromImage(image, lower, chars), destination, port, direction);
     }
 
-    /// <summary>Scores a connection, the image's file name already decoded.</summary>
-    public Verdict Score(ReadOnlySpan<char> fileName, in IpAddress destination, int port, ConnectionDirection direction)
+    /// <summary>Scores a connection, the image's file name already prepared.</summary>
+    public Verdict Score(in ProcessFileName fileName, in IpAddress destination, int port, ConnectionDirection direction)
     {
         RuleSet rules = _rules;
         bool highRisk = rules.HighRiskProcesses.Contains(fileName);

@@ -1,5 +1,8 @@
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 
 namespace NonStdPort.Core.Read;
@@ -69,18 +72,12 @@ internal ref struct JsonCursor
         escaped = false;
         while (true)
         {
-            if ((uint)p > (uint)buffer.Length)
+            p = FindStringStop(buffer, p);
+            if (p < 0)
             {
                 return false;
             }
 
-            int i = buffer.Slice(p).IndexOfAny(StringStops);
-            if (i < 0)
-            {
-                return false;
-            }
-
-            p += i;
             byte b = buffer[p];
             if (b == '"')
             {
@@ -103,6 +100,44 @@ internal ref struct JsonCursor
 
             p += consumed;
         }
+    }
+
+    /// <summary>
+    /// The index of the first quote, backslash or control character at or after <paramref name="p"/>, or -1.
+    /// Most strings are short keys and values, so 16 bytes are tested at a time inline (reading past the
+    /// string's end inside the buffer is harmless); long tails go to the library's vectorized search.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int FindStringStop(ReadOnlySpan<byte> buffer, int p)
+    {
+        if (Vector128.IsHardwareAccelerated)
+        {
+            ref byte start = ref MemoryMarshal.GetReference(buffer);
+            Vector128<byte> quote = Vector128.Create((byte)'"');
+            Vector128<byte> backslash = Vector128.Create((byte)'\\');
+            Vector128<byte> space = Vector128.Create((byte)0x20);
+            int limit = Math.Min(buffer.Length - 16, p + 64);
+            while (p <= limit)
+            {
+                Vector128<byte> chunk = Vector128.LoadUnsafe(ref start, (nuint)p);
+                Vector128<byte> stops = Vector128.Equals(chunk, quote) | Vector128.Equals(chunk, backslash) | Vector128.LessThan(chunk, space);
+                uint bits = stops.ExtractMostSignificantBits();
+                if (bits != 0)
+                {
+                    return p + BitOperations.TrailingZeroCount(bits);
+                }
+
+                p += 16;
+            }
+        }
+
+        if ((uint)p > (uint)buffer.Length)
+        {
+            return -1;
+        }
+
+        int i = buffer.Slice(p).IndexOfAny(StringStops);
+        return i < 0 ? -1 : p + i;
     }
 
     /// <summary>The length of the valid escape at <paramref name="p"/> (a backslash), or 0 when it is invalid.</summary>

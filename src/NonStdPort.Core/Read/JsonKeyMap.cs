@@ -61,158 +61,98 @@ internal readonly record struct KeyTarget(
 }
 
 /// <summary>
-/// The JSON keys each envelope uses, by object context. Sysmon event-data names go through
-/// <see cref="SysmonFieldMap"/>; this map adds the envelope keys around them.
+/// The JSON keys each envelope uses, by object context, in one hash table built once. Sysmon
+/// event-data names come from <see cref="SysmonFieldMap"/>: they are read at the top level (flat
+/// JSON) and in every event-data object; this map adds the envelope keys around them.
 /// </summary>
 internal static class JsonKeyMap
 {
-    public static KeyTarget Resolve(JsonContext context, ReadOnlySpan<byte> key)
+    private static readonly KeyTable<KeyTarget> Table = new(Entries());
+
+    public static KeyTarget Resolve(JsonContext context, ReadOnlySpan<byte> key) =>
+        Table.TryGet((byte)context, key, out KeyTarget target) ? target : KeyTarget.Ignore;
+
+    private static IEnumerable<(byte, string, KeyTarget)> Entries()
     {
-        switch (context)
+        foreach (var (name, field) in SysmonFieldMap.Names)
         {
-            case JsonContext.Root:
-                return Root(key);
-            case JsonContext.EventData:
-                FieldId field = SysmonFieldMap.Lookup(key);
-                return field == FieldId.None ? KeyTarget.Ignore : KeyTarget.Raw(field);
-            case JsonContext.Winlog:
-                if (key.SequenceEqual("event_id"u8)) return KeyTarget.Raw(FieldId.EventId);
-                if (key.SequenceEqual("event_data"u8)) return KeyTarget.Nested(JsonContext.EventData);
-                if (key.SequenceEqual("provider_name"u8)) return KeyTarget.Raw(FieldId.ProviderName);
-                if (key.SequenceEqual("channel"u8)) return KeyTarget.Raw(FieldId.Channel);
-                if (key.SequenceEqual("computer_name"u8)) return KeyTarget.Raw(FieldId.Computer);
-                return KeyTarget.Ignore;
-            case JsonContext.Process:
-                if (key.SequenceEqual("executable"u8)) return KeyTarget.Ecs(FieldId.Image);
-                if (key.SequenceEqual("entity_id"u8)) return KeyTarget.Ecs(FieldId.ProcessGuid);
-                if (key.SequenceEqual("command_line"u8)) return KeyTarget.Ecs(FieldId.CommandLine);
-                if (key.SequenceEqual("parent"u8)) return KeyTarget.Nested(JsonContext.ProcessParent);
-                return KeyTarget.Ignore;
-            case JsonContext.ProcessParent:
-                if (key.SequenceEqual("executable"u8)) return KeyTarget.Ecs(FieldId.ParentImage);
-                if (key.SequenceEqual("command_line"u8)) return KeyTarget.Ecs(FieldId.ParentCommandLine);
-                return KeyTarget.Ignore;
-            case JsonContext.Destination:
-                if (key.SequenceEqual("ip"u8)) return KeyTarget.Ecs(FieldId.DestinationIp);
-                if (key.SequenceEqual("port"u8)) return KeyTarget.Ecs(FieldId.DestinationPort);
-                if (key.SequenceEqual("domain"u8)) return KeyTarget.Ecs(FieldId.DestinationHostname);
-                return KeyTarget.Ignore;
-            case JsonContext.Source:
-                if (key.SequenceEqual("ip"u8)) return KeyTarget.Ecs(FieldId.SourceIp);
-                if (key.SequenceEqual("port"u8)) return KeyTarget.Ecs(FieldId.SourcePort);
-                return KeyTarget.Ignore;
-            case JsonContext.Network:
-                if (key.SequenceEqual("direction"u8)) return KeyTarget.Ecs(FieldId.NetworkDirection);
-                if (key.SequenceEqual("transport"u8)) return KeyTarget.Ecs(FieldId.Protocol);
-                return KeyTarget.Ignore;
-            case JsonContext.Host:
-                return key.SequenceEqual("name"u8) ? KeyTarget.Ecs(FieldId.Computer) : KeyTarget.Ignore;
-            case JsonContext.User:
-                return key.SequenceEqual("name"u8) ? KeyTarget.Ecs(FieldId.User) : KeyTarget.Ignore;
-            case JsonContext.Registry:
-                if (key.SequenceEqual("path"u8)) return KeyTarget.Ecs(FieldId.TargetObject);
-                if (key.SequenceEqual("data"u8)) return KeyTarget.Nested(JsonContext.RegistryData);
-                return KeyTarget.Ignore;
-            case JsonContext.RegistryData:
-                return key.SequenceEqual("strings"u8)
-                    ? new KeyTarget(TargetKind.FirstOfArray, FieldId.Details, Precedence.Ecs, JsonContext.Ignore, EnvelopeHints.None)
-                    : KeyTarget.Ignore;
-            case JsonContext.EcsEvent:
-                if (key.SequenceEqual("code"u8)) return KeyTarget.Ecs(FieldId.EventId);
-                if (key.SequenceEqual("provider"u8)) return KeyTarget.Ecs(FieldId.ProviderName);
-                return KeyTarget.Ignore;
-            case JsonContext.EvtxEvent:
-                if (key.SequenceEqual("System"u8)) return KeyTarget.Nested(JsonContext.EvtxSystem);
-                if (key.SequenceEqual("EventData"u8)) return KeyTarget.Nested(JsonContext.EventData);
-                return KeyTarget.Ignore;
-            case JsonContext.EvtxSystem:
-                if (key.SequenceEqual("EventID"u8))
-                {
-                    // A number or string, or an object whose #text is the id (when it has attributes).
-                    return new KeyTarget(TargetKind.Value, FieldId.EventId, Precedence.Raw, JsonContext.EvtxEventId, EnvelopeHints.None);
-                }
-
-                if (key.SequenceEqual("Provider"u8)) return KeyTarget.Nested(JsonContext.EvtxProvider);
-                if (key.SequenceEqual("Channel"u8)) return KeyTarget.Raw(FieldId.Channel);
-                if (key.SequenceEqual("Computer"u8)) return KeyTarget.Raw(FieldId.Computer);
-                if (key.SequenceEqual("TimeCreated"u8)) return KeyTarget.Nested(JsonContext.EvtxTimeCreated);
-                return KeyTarget.Ignore;
-            case JsonContext.EvtxProvider:
-                return key.SequenceEqual("#attributes"u8) ? KeyTarget.Nested(JsonContext.EvtxProviderAttributes) : KeyTarget.Ignore;
-            case JsonContext.EvtxProviderAttributes:
-                return key.SequenceEqual("Name"u8) ? KeyTarget.Raw(FieldId.ProviderName) : KeyTarget.Ignore;
-            case JsonContext.EvtxTimeCreated:
-                return key.SequenceEqual("#attributes"u8) ? KeyTarget.Nested(JsonContext.EvtxTimeCreatedAttributes) : KeyTarget.Ignore;
-            case JsonContext.EvtxTimeCreatedAttributes:
-                return key.SequenceEqual("SystemTime"u8) ? KeyTarget.Value(FieldId.UtcTime, Precedence.Envelope) : KeyTarget.Ignore;
-            case JsonContext.EvtxEventId:
-                return key.SequenceEqual("#text"u8) ? KeyTarget.Raw(FieldId.EventId) : KeyTarget.Ignore;
-            default:
-                return KeyTarget.Ignore;
-        }
-    }
-
-    private static KeyTarget Root(ReadOnlySpan<byte> key)
-    {
-        switch (key.Length)
-        {
-            case 4:
-                if (key.SequenceEqual("host"u8)) return KeyTarget.Nested(JsonContext.Host);
-                if (key.SequenceEqual("user"u8)) return KeyTarget.Nested(JsonContext.User);
-                break;
-            case 5:
-                if (key.SequenceEqual("Event"u8)) return KeyTarget.Nested(JsonContext.EvtxEvent, EnvelopeHints.EvtxDump);
-                if (key.SequenceEqual("event"u8)) return KeyTarget.Nested(JsonContext.EcsEvent);
-                break;
-            case 6:
-                if (key.SequenceEqual("winlog"u8)) return KeyTarget.Nested(JsonContext.Winlog, EnvelopeHints.Winlog);
-                if (key.SequenceEqual("source"u8)) return KeyTarget.Nested(JsonContext.Source);
-                break;
-            case 7:
-                if (key.SequenceEqual("EventID"u8)) return KeyTarget.Raw(FieldId.EventId, EnvelopeHints.Flat);
-                if (key.SequenceEqual("Channel"u8)) return KeyTarget.Raw(FieldId.Channel, EnvelopeHints.Flat);
-                if (key.SequenceEqual("process"u8)) return KeyTarget.Nested(JsonContext.Process);
-                if (key.SequenceEqual("network"u8)) return KeyTarget.Nested(JsonContext.Network);
-                break;
-            case 8:
-                if (key.SequenceEqual("Hostname"u8)) return KeyTarget.Raw(FieldId.Computer, EnvelopeHints.Flat);
-                if (key.SequenceEqual("Computer"u8)) return KeyTarget.Raw(FieldId.Computer, EnvelopeHints.Flat);
-                if (key.SequenceEqual("Provider"u8)) return KeyTarget.Raw(FieldId.ProviderName, EnvelopeHints.Flat);
-                if (key.SequenceEqual("event_id"u8)) return KeyTarget.Raw(FieldId.EventId, EnvelopeHints.WinlogLegacy);
-                if (key.SequenceEqual("log_name"u8)) return KeyTarget.Raw(FieldId.Channel, EnvelopeHints.WinlogLegacy);
-                if (key.SequenceEqual("registry"u8)) return KeyTarget.Nested(JsonContext.Registry);
-                break;
-            case 9:
-                if (key.SequenceEqual("EventData"u8))
-                {
-                    return new KeyTarget(TargetKind.WrappedJson, FieldId.None, Precedence.Raw, JsonContext.EventData, EnvelopeHints.SentinelEvent);
-                }
-
-                break;
-            case 10:
-                if (key.SequenceEqual("SourceName"u8)) return KeyTarget.Raw(FieldId.ProviderName, EnvelopeHints.Flat);
-                if (key.SequenceEqual("event_data"u8)) return KeyTarget.Nested(JsonContext.EventData, EnvelopeHints.WinlogLegacy);
-                if (key.SequenceEqual("@timestamp"u8)) return KeyTarget.Ecs(FieldId.UtcTime);
-                break;
-            case 11:
-                if (key.SequenceEqual("source_name"u8)) return KeyTarget.Raw(FieldId.ProviderName, EnvelopeHints.WinlogLegacy);
-                if (key.SequenceEqual("destination"u8)) return KeyTarget.Nested(JsonContext.Destination);
-                break;
-            case 12:
-                if (key.SequenceEqual("ProviderName"u8)) return KeyTarget.Raw(FieldId.ProviderName, EnvelopeHints.Flat);
-                break;
-            case 13:
-                if (key.SequenceEqual("computer_name"u8)) return KeyTarget.Raw(FieldId.Computer, EnvelopeHints.WinlogLegacy);
-                if (key.SequenceEqual("SyslogMessage"u8))
-                {
-                    return new KeyTarget(TargetKind.WrappedXml, FieldId.None, Precedence.Raw, JsonContext.Ignore, EnvelopeHints.SentinelSyslog);
-                }
-
-                if (key.SequenceEqual("TimeGenerated"u8)) return KeyTarget.Value(FieldId.UtcTime, Precedence.Envelope);
-                break;
+            yield return In(JsonContext.Root, name, KeyTarget.Raw(field, EnvelopeHints.Flat));
+            yield return In(JsonContext.EventData, name, KeyTarget.Raw(field));
         }
 
-        FieldId field = SysmonFieldMap.Lookup(key);
-        return field == FieldId.None ? KeyTarget.Ignore : KeyTarget.Raw(field, EnvelopeHints.Flat);
+        // a. flat Sysmon JSON, and the header fields of Sentinel rows.
+        yield return In(JsonContext.Root, "EventID", KeyTarget.Raw(FieldId.EventId, EnvelopeHints.Flat));
+        yield return In(JsonContext.Root, "SourceName", KeyTarget.Raw(FieldId.ProviderName, EnvelopeHints.Flat));
+        yield return In(JsonContext.Root, "ProviderName", KeyTarget.Raw(FieldId.ProviderName, EnvelopeHints.Flat));
+        yield return In(JsonContext.Root, "Provider", KeyTarget.Raw(FieldId.ProviderName, EnvelopeHints.Flat));
+        yield return In(JsonContext.Root, "Channel", KeyTarget.Raw(FieldId.Channel, EnvelopeHints.Flat));
+        yield return In(JsonContext.Root, "Hostname", KeyTarget.Raw(FieldId.Computer, EnvelopeHints.Flat));
+        yield return In(JsonContext.Root, "Computer", KeyTarget.Raw(FieldId.Computer, EnvelopeHints.Flat));
+        yield return In(JsonContext.Root, "TimeGenerated", KeyTarget.Value(FieldId.UtcTime, Precedence.Envelope));
+
+        // b. Winlogbeat 7/8: winlog.* and ECS.
+        yield return In(JsonContext.Root, "winlog", KeyTarget.Nested(JsonContext.Winlog, EnvelopeHints.Winlog));
+        yield return In(JsonContext.Winlog, "event_id", KeyTarget.Raw(FieldId.EventId));
+        yield return In(JsonContext.Winlog, "event_data", KeyTarget.Nested(JsonContext.EventData));
+        yield return In(JsonContext.Winlog, "provider_name", KeyTarget.Raw(FieldId.ProviderName));
+        yield return In(JsonContext.Winlog, "channel", KeyTarget.Raw(FieldId.Channel));
+        yield return In(JsonContext.Winlog, "computer_name", KeyTarget.Raw(FieldId.Computer));
+        yield return In(JsonContext.Root, "@timestamp", KeyTarget.Ecs(FieldId.UtcTime));
+        yield return In(JsonContext.Root, "process", KeyTarget.Nested(JsonContext.Process));
+        yield return In(JsonContext.Process, "executable", KeyTarget.Ecs(FieldId.Image));
+        yield return In(JsonContext.Process, "entity_id", KeyTarget.Ecs(FieldId.ProcessGuid));
+        yield return In(JsonContext.Process, "command_line", KeyTarget.Ecs(FieldId.CommandLine));
+        yield return In(JsonContext.Process, "parent", KeyTarget.Nested(JsonContext.ProcessParent));
+        yield return In(JsonContext.ProcessParent, "executable", KeyTarget.Ecs(FieldId.ParentImage));
+        yield return In(JsonContext.ProcessParent, "command_line", KeyTarget.Ecs(FieldId.ParentCommandLine));
+        yield return In(JsonContext.Root, "destination", KeyTarget.Nested(JsonContext.Destination));
+        yield return In(JsonContext.Destination, "ip", KeyTarget.Ecs(FieldId.DestinationIp));
+        yield return In(JsonContext.Destination, "port", KeyTarget.Ecs(FieldId.DestinationPort));
+        yield return In(JsonContext.Destination, "domain", KeyTarget.Ecs(FieldId.DestinationHostname));
+        yield return In(JsonContext.Root, "source", KeyTarget.Nested(JsonContext.Source));
+        yield return In(JsonContext.Source, "ip", KeyTarget.Ecs(FieldId.SourceIp));
+        yield return In(JsonContext.Source, "port", KeyTarget.Ecs(FieldId.SourcePort));
+        yield return In(JsonContext.Root, "network", KeyTarget.Nested(JsonContext.Network));
+        yield return In(JsonContext.Network, "direction", KeyTarget.Ecs(FieldId.NetworkDirection));
+        yield return In(JsonContext.Network, "transport", KeyTarget.Ecs(FieldId.Protocol));
+        yield return In(JsonContext.Root, "host", KeyTarget.Nested(JsonContext.Host));
+        yield return In(JsonContext.Host, "name", KeyTarget.Ecs(FieldId.Computer));
+        yield return In(JsonContext.Root, "user", KeyTarget.Nested(JsonContext.User));
+        yield return In(JsonContext.User, "name", KeyTarget.Ecs(FieldId.User));
+        yield return In(JsonContext.Root, "registry", KeyTarget.Nested(JsonContext.Registry));
+        yield return In(JsonContext.Registry, "path", KeyTarget.Ecs(FieldId.TargetObject));
+        yield return In(JsonContext.Registry, "data", KeyTarget.Nested(JsonContext.RegistryData));
+        yield return In(JsonContext.RegistryData, "strings", new KeyTarget(TargetKind.FirstOfArray, FieldId.Details, Precedence.Ecs, JsonContext.Ignore, EnvelopeHints.None));
+        yield return In(JsonContext.Root, "event", KeyTarget.Nested(JsonContext.EcsEvent));
+        yield return In(JsonContext.EcsEvent, "code", KeyTarget.Ecs(FieldId.EventId));
+        yield return In(JsonContext.EcsEvent, "provider", KeyTarget.Ecs(FieldId.ProviderName));
+
+        // b. Winlogbeat 6.
+        yield return In(JsonContext.Root, "event_id", KeyTarget.Raw(FieldId.EventId, EnvelopeHints.WinlogLegacy));
+        yield return In(JsonContext.Root, "source_name", KeyTarget.Raw(FieldId.ProviderName, EnvelopeHints.WinlogLegacy));
+        yield return In(JsonContext.Root, "log_name", KeyTarget.Raw(FieldId.Channel, EnvelopeHints.WinlogLegacy));
+        yield return In(JsonContext.Root, "computer_name", KeyTarget.Raw(FieldId.Computer, EnvelopeHints.WinlogLegacy));
+        yield return In(JsonContext.Root, "event_data", KeyTarget.Nested(JsonContext.EventData, EnvelopeHints.WinlogLegacy));
+
+        // d. Sentinel rows: EventData (a JSON string holding JSON, or an object), SyslogMessage (XML).
+        yield return In(JsonContext.Root, "EventData", new KeyTarget(TargetKind.WrappedJson, FieldId.None, Precedence.Raw, JsonContext.EventData, EnvelopeHints.SentinelEvent));
+        yield return In(JsonContext.Root, "SyslogMessage", new KeyTarget(TargetKind.WrappedXml, FieldId.None, Precedence.Raw, JsonContext.Ignore, EnvelopeHints.SentinelSyslog));
+
+        // d. evtx_dump: Event.System, Event.EventData; EventID may be an object with #text.
+        yield return In(JsonContext.Root, "Event", KeyTarget.Nested(JsonContext.EvtxEvent, EnvelopeHints.EvtxDump));
+        yield return In(JsonContext.EvtxEvent, "System", KeyTarget.Nested(JsonContext.EvtxSystem));
+        yield return In(JsonContext.EvtxEvent, "EventData", KeyTarget.Nested(JsonContext.EventData));
+        yield return In(JsonContext.EvtxSystem, "EventID", new KeyTarget(TargetKind.Value, FieldId.EventId, Precedence.Raw, JsonContext.EvtxEventId, EnvelopeHints.None));
+        yield return In(JsonContext.EvtxEventId, "#text", KeyTarget.Raw(FieldId.EventId));
+        yield return In(JsonContext.EvtxSystem, "Provider", KeyTarget.Nested(JsonContext.EvtxProvider));
+        yield return In(JsonContext.EvtxProvider, "#attributes", KeyTarget.Nested(JsonContext.EvtxProviderAttributes));
+        yield return In(JsonContext.EvtxProviderAttributes, "Name", KeyTarget.Raw(FieldId.ProviderName));
+        yield return In(JsonContext.EvtxSystem, "Channel", KeyTarget.Raw(FieldId.Channel));
+        yield return In(JsonContext.EvtxSystem, "Computer", KeyTarget.Raw(FieldId.Computer));
+        yield return In(JsonContext.EvtxSystem, "TimeCreated", KeyTarget.Nested(JsonContext.EvtxTimeCreated));
+        yield return In(JsonContext.EvtxTimeCreated, "#attributes", KeyTarget.Nested(JsonContext.EvtxTimeCreatedAttributes));
+        yield return In(JsonContext.EvtxTimeCreatedAttributes, "SystemTime", KeyTarget.Value(FieldId.UtcTime, Precedence.Envelope));
     }
+
+    private static (byte, string, KeyTarget) In(JsonContext context, string key, KeyTarget target) => ((byte)context, key, target);
 }

@@ -41,7 +41,7 @@ public sealed class SuppressionCombination
     internal NetworkSet Networks { get; }
 
     /// <summary>True when this combination matches the connection.</summary>
-    public bool Matches(ReadOnlySpan<char> fileName, in IpAddress destination, int port) =>
+    public bool Matches(in ProcessFileName fileName, in IpAddress destination, int port) =>
         (Port is not { } p || p == port) && Networks.Contains(destination) && _process.Contains(fileName);
 }
 
@@ -77,8 +77,8 @@ public sealed class Suppressions
     /// <summary>True when no suppression is configured.</summary>
     public bool IsEmpty => Processes.Names.IsEmpty && Networks.Networks.IsEmpty && _combinations.Length == 0;
 
-    /// <summary>True when any suppression matches the connection (file name already decoded).</summary>
-    public bool Matches(ReadOnlySpan<char> fileName, in IpAddress destination, int port)
+    /// <summary>True when any suppression matches the connection.</summary>
+    public bool Matches(in ProcessFileName fileName, in IpAddress destination, int port)
     {
         if (Processes.Contains(fileName) || Networks.Contains(destination))
         {

@@ -23,6 +23,10 @@ public ref struct AlertColumns
     public ReadOnlySpan<byte> ProcessName;
     /// <summary><c>parent_process</c>: the parent image, when lineage knows it.</summary>
     public ReadOnlySpan<byte> ParentProcess;
+    /// <summary><c>command_line</c>: the process's command line, when lineage knows it.</summary>
+    public ReadOnlySpan<byte> CommandLine;
+    /// <summary><c>parent_command_line</c>: the parent's command line, when lineage knows it.</summary>
+    public ReadOnlySpan<byte> ParentCommandLine;
     /// <summary><c>event_category</c>, e.g. <see cref="AlertWriter.NetworkConnectionCategory"/>.</summary>
     public string EventCategory;
     /// <summary>The envelope, written as <c>log_source_type</c>.</summary>

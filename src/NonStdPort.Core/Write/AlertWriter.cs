@@ -11,7 +11,7 @@ namespace NonStdPort.Core.Write;
 /// Writes alerts as UTF-8 JSON objects into an <see cref="AlertBatch"/> through one reused
 /// <see cref="Utf8JsonWriter"/>: allocation-free once warm. Columns, in order: <c>event_time</c>,
 /// <c>sourceip</c>, <c>destinationip</c>, <c>destinationport</c>, <c>username</c>, <c>process_name</c>,
-/// <c>parent_process</c>, <c>event_category</c>, <c>log_source_type</c>, <c>is_high_risk_process</c>,
+/// <c>parent_process</c>, <c>command_line</c>, <c>parent_command_line</c>, <c>event_category</c>, <c>log_source_type</c>, <c>is_high_risk_process</c>,
 /// <c>is_known_c2_port</c>, <c>risk_score</c>, <c>hostname</c>, <c>process_guid</c>, <c>protocol</c>,
 /// <c>technique</c>, <c>severity</c>, <c>rule</c>, then any detection-specific members, then (with
 /// <c>--all</c>) <c>alert</c> and <c>not_alert_reason</c>, and <c>source</c> last.
@@ -35,6 +35,8 @@ public sealed class AlertWriter
     private static readonly JsonEncodedText UsernameName = JsonEncodedText.Encode("username");
     private static readonly JsonEncodedText ProcessNameName = JsonEncodedText.Encode("process_name");
     private static readonly JsonEncodedText ParentProcessName = JsonEncodedText.Encode("parent_process");
+    private static readonly JsonEncodedText CommandLineName = JsonEncodedText.Encode("command_line");
+    private static readonly JsonEncodedText ParentCommandLineName = JsonEncodedText.Encode("parent_command_line");
     private static readonly JsonEncodedText EventCategoryName = JsonEncodedText.Encode("event_category");
     private static readonly JsonEncodedText LogSourceTypeName = JsonEncodedText.Encode("log_source_type");
     private static readonly JsonEncodedText IsHighRiskName = JsonEncodedText.Encode("is_high_risk_process");
@@ -140,6 +142,8 @@ public sealed class AlertWriter
         WriteText(UsernameName, columns.Username);
         WriteText(ProcessNameName, columns.ProcessName);
         WriteText(ParentProcessName, columns.ParentProcess);
+        WriteText(CommandLineName, columns.CommandLine);
+        WriteText(ParentCommandLineName, columns.ParentCommandLine);
         json.WriteString(EventCategoryName, columns.EventCategory);
         json.WriteString(LogSourceTypeName, EnvelopeValues[(int)columns.Envelope < EnvelopeValues.Length ? (int)columns.Envelope : 0]);
         json.WriteNumber(IsHighRiskName, columns.IsHighRiskProcess ? 1 : 0);

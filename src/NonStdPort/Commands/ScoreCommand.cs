@@ -54,9 +54,14 @@ internal static class ScoreCommand
         };
         var maxAge = new Option<TimeSpan?>("--max-age")
         {
-            Description = "Skip records older than DURATION before now, e.g. 1d (the seed's window), 12h, 90m, 30s, 2w. Off by default.",
+            Description = "Skip records older than DURATION before now, a whole number and a unit (ms, s, m, h, d): 1d (the seed's window), 12h, 90m. Off by default.",
             HelpName = "DURATION",
             CustomParser = ParseMaxAge,
+        };
+        var rules = new Option<FileInfo?>("--rules")
+        {
+            Description = "A rules file (YAML) merged over the built-in defaults; see 'nonstdport rules show' and samples/rules.example.yaml.",
+            HelpName = "FILE",
         };
         var stats = new Option<bool>("--stats")
         {
@@ -76,6 +81,7 @@ internal static class ScoreCommand
         command.Options.Add(top);
         command.Options.Add(since);
         command.Options.Add(maxAge);
+        command.Options.Add(rules);
         command.Options.Add(stats);
         command.Options.Add(maxRecordBytes);
         command.Validators.Add(result =>
@@ -88,6 +94,12 @@ internal static class ScoreCommand
 
         command.SetAction(async (parse, cancellationToken) =>
         {
+            RuleSet? ruleSet = LoadRules(parse.GetValue(rules), streams.Error);
+            if (ruleSet is null)
+            {
+                return ExitCodes.UsageOrIo;
+            }
+
             DateTime? notBefore = parse.GetValue(since) ?? (parse.GetValue(maxAge) is TimeSpan age ? DateTime.UtcNow - age : null);
             var options = new EngineOptions
             {
@@ -100,10 +112,44 @@ internal static class ScoreCommand
                 parse.GetValue(top),
                 parse.GetValue(stats),
                 options.MaxRecordBytes);
-            var engine = new Engine(RuleSet.Default, options);
+            var engine = new Engine(ruleSet, options);
             return await new ScoreRun(settings, new EngineScorer(engine), streams).RunAsync(cancellationToken).ConfigureAwait(false);
         });
         return command;
+    }
+
+    /// <summary>The defaults, or the defaults merged with <paramref name="file"/>; null (errors on stderr) when the file is unusable.</summary>
+    private static RuleSet? LoadRules(FileInfo? file, TextWriter errors)
+    {
+        if (file is null)
+        {
+            return RuleSet.Default;
+        }
+
+        string text;
+        try
+        {
+            text = File.ReadAllText(file.FullName);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            string problem = e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message;
+            errors.WriteLine($"nonstdport score: --rules {file}: {problem}");
+            return null;
+        }
+
+        RulesFileResult result = RulesFile.Parse(text);
+        if (result.Rules is null)
+        {
+            foreach (RulesFileError error in result.Errors)
+            {
+                errors.WriteLine(error.Format(file.ToString()));
+            }
+
+            errors.WriteLine($"nonstdport score: --rules {file}: {result.Errors.Count} error(s); nothing was scored");
+        }
+
+        return result.Rules;
     }
 
     private static int? ParseAtLeast(ArgumentResult result, string option, int minimum)
@@ -137,46 +183,12 @@ internal static class ScoreCommand
     private static TimeSpan? ParseMaxAge(ArgumentResult result)
     {
         string text = result.Tokens[0].Value;
-        if (Durations.TryParse(text, out TimeSpan age) && age > TimeSpan.Zero)
+        if (Duration.TryParse(text, out TimeSpan age, out string? error) && age > TimeSpan.Zero)
         {
             return age;
         }
 
-        result.AddError($"--max-age: '{text}' is not a positive duration (try 1d, 12h, 90m, 30s, 2w or 1.12:00:00).");
+        result.AddError($"--max-age: {error ?? $"'{text}' is not a positive duration"}.");
         return null;
-    }
-}
-
-/// <summary>Parses durations as people write them: <c>1d</c>, <c>12h</c>, <c>90m</c>, <c>30s</c>, <c>2w</c>, or a .NET <c>d.hh:mm:ss</c> span.</summary>
-internal static class Durations
-{
-    /// <summary>Parses <paramref name="text"/>; false when it is not a duration.</summary>
-    public static bool TryParse(string text, out TimeSpan duration)
-    {
-        duration = default;
-        text = text.Trim();
-        if (text.Length >= 2 && char.IsAsciiLetter(text[^1]) &&
-            double.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double amount))
-        {
-            double seconds = char.ToLowerInvariant(text[^1]) switch
-            {
-                's' => 1,
-                'm' => 60,
-                'h' => 3600,
-                'd' => 86400,
-                'w' => 7 * 86400,
-                _ => -1,
-            };
-            if (seconds < 0 || amount * seconds > TimeSpan.MaxValue.TotalSeconds)
-            {
-                return false;
-            }
-
-            duration = TimeSpan.FromSeconds(amount * seconds);
-            return true;
-        }
-
-        // A bare number is ambiguous (seconds? days?), so the span form needs its colons.
-        return text.Contains(':') && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out duration);
     }
 }

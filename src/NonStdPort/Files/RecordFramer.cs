@@ -286,7 +286,23 @@ internal sealed class RecordFramer
     private bool FrameXml<TSink>(ref ReadOnlySequence<byte> buffer, bool isFinal, TSink sink)
         where TSink : IRecordSink
     {
-        long end = FindEventEnd(buffer, _scanned, isFinal, out long resumeAt);
+        long end = -1;
+        long resumeAt = 0;
+        if (_scanned == 0)
+        {
+            // Until the start tag is whole, it cannot be told whether it is an empty element.
+            end = SelfClosingEnd(buffer, out bool startTagWhole);
+            if (!startTagWhole && !isFinal && buffer.Length <= _maxRecordBytes)
+            {
+                return false;
+            }
+        }
+
+        if (end < 0)
+        {
+            end = FindEventEnd(buffer, _scanned, isFinal, out resumeAt);
+        }
+
         if (end >= 0)
         {
             ReadOnlySequence<byte> record = buffer.Slice(0, end);
@@ -316,6 +332,25 @@ internal sealed class RecordFramer
 
         _scanned = resumeAt;
         return false;
+    }
+
+    /// <summary>
+    /// The end of an empty <c>&lt;Event .../&gt;</c> element, or -1: such a record has no end tag, and
+    /// searching for one would swallow the next event into it.
+    /// </summary>
+    private static long SelfClosingEnd(ReadOnlySequence<byte> buffer, out bool startTagWhole)
+    {
+        SequencePosition? startTagEnd = buffer.PositionOf((byte)'>');
+        startTagWhole = startTagEnd.HasValue;
+        if (startTagEnd is not SequencePosition close)
+        {
+            return -1;
+        }
+
+        long length = buffer.Slice(0, close).Length;
+        Span<byte> before = stackalloc byte[1];
+        buffer.Slice(length - 1, 1).CopyTo(before);
+        return before[0] == (byte)'/' ? length + 1 : -1;
     }
 
     /// <summary>Drops the rest of an oversize line as it arrives.</summary>
@@ -363,6 +398,19 @@ internal sealed class RecordFramer
         reader.Advance(from);
         while (true)
         {
+            // Fast path: a vectorized search for the whole tag within the current segment. When it
+            // is not there, only the segment's last bytes can start one that straddles into the next.
+            ReadOnlySpan<byte> unread = reader.UnreadSpan;
+            int at = unread.IndexOf(EventEnd);
+            if (at >= 0)
+            {
+                reader.Advance(at);
+            }
+            else if (unread.Length >= EventEnd.Length)
+            {
+                reader.Advance(unread.Length - EventEnd.Length + 1);
+            }
+
             if (!reader.TryAdvanceTo((byte)'<', advancePastDelimiter: false))
             {
                 resumeAt = buffer.Length;

@@ -90,7 +90,15 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
         PipeReader reader;
         try
         {
-            Stream stream = input == InputOpener.StandardInputName ? streams.OpenInput() : InputOpener.OpenFile(input);
+            bool isStdin = input == InputOpener.StandardInputName;
+            if (isStdin && streams.InputIsTerminal)
+            {
+                // Someone typed `nonstdport score` with nothing piped in: say what it is waiting for.
+                streams.Error.WriteLine($"{Name}: reading records from the terminal; end with Ctrl+D (files: {Name} FILE...)");
+                streams.Error.Flush();
+            }
+
+            Stream stream = isStdin ? streams.OpenInput() : InputOpener.OpenFile(input);
             reader = await InputOpener.OpenAsync(stream, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -13,15 +13,13 @@ namespace NonStdPort.Cli.Files;
 internal sealed class ScoringSink(IRecordScorer scorer, AlertBatch batch, TextWriter errors) : IRecordSink
 {
     private string _file = InputOpener.StandardInputName;
+    private bool _errorsWritten;
 
     /// <summary>The batch alerts are written into.</summary>
     public AlertBatch Batch => batch;
 
     /// <summary>Records the framer rejected as oversize (the engine never saw them).</summary>
     public long Oversize { get; private set; }
-
-    /// <summary>Malformed lines written to stderr since the last <see cref="TakeErrorsWritten"/>.</summary>
-    private bool _errorsWritten;
 
     /// <summary>Names the input the next records come from.</summary>
     public void StartInput(string file) => _file = file;

@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text.Json;
+using NonStdPort.Core.Write;
 
 namespace NonStdPort.Cli.Files;
 
@@ -177,23 +177,7 @@ internal sealed class TopAlerts
 
     private static long ParseTicks(Utf8JsonReader reader)
     {
-        Span<char> text = stackalloc char[64];
-        int length;
-        try
-        {
-            length = reader.CopyString(text);
-        }
-        catch (ArgumentException)
-        {
-            return long.MinValue;
-        }
-
-        return DateTime.TryParse(
-            text[..length],
-            CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
-            out DateTime time)
-            ? time.Ticks
-            : long.MinValue;
+        // The engine writes event_time without escapes, so the raw value is the text.
+        return !reader.ValueIsEscaped && EventTime.TryParseUtcTicks(reader.ValueSpan, out long ticks) ? ticks : long.MinValue;
     }
 }

@@ -99,7 +99,8 @@ public sealed class RecordFramerTests
         Assert.Equal(
             "1: <Event><System><EventID>3</EventID></System><EventData></EventData></Event>\n" +
             "2: <Event><EventRecordID>1</EventRecordID></Event>\n" +
-            "2: <Event a='1'/><Event>x</Event>\n" +
+            "2: <Event a='1'/>\n" +
+            "2: <Event>x</Event>\n" +
             "3: <Event>\n</Event>",
             Lines(records));
     }

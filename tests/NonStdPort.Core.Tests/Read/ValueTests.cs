@@ -127,6 +127,24 @@ public sealed class ValueTests
     }
 
     [Fact]
+    public void Escapes_and_control_characters_are_found_at_every_position_of_long_values()
+    {
+        var reader = new RecordReader();
+        for (int length = 1; length <= 150; length++)
+        {
+            for (int at = 0; at < length; at++)
+            {
+                string plain = new string('a', at) + "." + new string('b', length - at - 1);
+                string escaped = new string('a', at) + "\\u002e" + new string('b', length - at - 1);
+                string control = new string('a', at) + "\u0001" + new string('b', length - at - 1);
+
+                Assert.Equal(plain, ReadOutcome.Of($$"""{"EventID":3,"Image":"{{escaped}}"}""", reader)["Image"]);
+                Assert.Equal(MalformedReason.InvalidJson, ReadOutcome.Of($$"""{"EventID":3,"Image":"{{control}}"}""", reader).Reason);
+            }
+        }
+    }
+
+    [Fact]
     public void Duplicate_keys_are_allowed_and_the_last_one_wins()
     {
         var outcome = ReadOutcome.Of("""{"EventID":3,"Image":"first.exe","Image":"second.exe"}""");

@@ -85,6 +85,26 @@ public sealed class ProcessNameSetTests
     public void Non_ASCII_names_match_case_insensitively() =>
         Assert.True(new ProcessNameSet(["ÜBER.exe"]).ContainsImage(Encoding.UTF8.GetBytes("C:\\Tools\\über.EXE")));
 
+    [Theory]
+    [InlineData("C:\\x\\CMD.EXE", true)]
+    [InlineData("C:\\x\\notcmd.exe", false)]
+    [InlineData("/usr/bin/python3.11", true)]
+    [InlineData("C:\\Tools\\ÜBER.exe", true)]
+    [InlineData("C:\\Tools\\über.exe.bak", false)]
+    public void ASCII_and_non_ASCII_entries_in_one_set_match_alike(string image, bool expected) =>
+        Assert.Equal(expected, new ProcessNameSet(["cmd.exe", "python3*", "über.exe"]).ContainsImage(Encoding.UTF8.GetBytes(image)));
+
+    [Fact]
+    public void A_long_non_ASCII_name_cut_for_matching_never_matches_an_entry_exactly()
+    {
+        string entry = new('日', 200);
+        var set = new ProcessNameSet([entry]);
+
+        Assert.True(set.ContainsImage(Encoding.UTF8.GetBytes("C:\\" + entry)));
+        Assert.False(set.ContainsImage(Encoding.UTF8.GetBytes("C:\\" + entry + "日")));
+        Assert.True(new ProcessNameSet([new string('日', 199) + "*"]).ContainsImage(Encoding.UTF8.GetBytes("C:\\" + new string('日', 400))));
+    }
+
     [Fact]
     public void A_very_long_file_name_matches_only_as_a_prefix()
     {

@@ -19,8 +19,7 @@ public sealed class SuppressionsTests
     private static bool Suppressed(string image, string destination, int port)
     {
         Assert.True(IpAddress.TryParse(Encoding.UTF8.GetBytes(destination), out IpAddress ip));
-        Span<char> buffer = stackalloc char[ProcessFileName.MaxChars];
-        return Configured.Matches(ProcessFileName.Decode(ProcessFileName.Of(Encoding.UTF8.GetBytes(image)), buffer), ip, port);
+        return Configured.Matches(ProcessFileName.FromImage(Encoding.UTF8.GetBytes(image), new byte[ProcessFileName.MaxBytes], new char[ProcessFileName.MaxBytes]), ip, port);
     }
 
     [Theory]

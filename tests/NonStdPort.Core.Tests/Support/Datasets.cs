@@ -27,16 +27,30 @@ public static class Datasets
             return Directory.Exists(env) ? env : null;
         }
 
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        if (RepositoryRoot is not { } root)
         {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "NonStdPort.sln")))
-            {
-                var candidate = System.IO.Path.GetFullPath(System.IO.Path.Combine(dir.FullName, "..", "shared", "datasets"));
-                return Directory.Exists(candidate) ? candidate : null;
-            }
+            return null;
         }
 
-        return null;
+        var candidate = System.IO.Path.GetFullPath(System.IO.Path.Combine(root, "..", "shared", "datasets"));
+        return Directory.Exists(candidate) ? candidate : null;
+    }
+
+    /// <summary>The repository's root folder (the one holding NonStdPort.sln) above the test binaries, or null.</summary>
+    public static string? RepositoryRoot
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(System.IO.Path.Combine(dir.FullName, "NonStdPort.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+
+            return null;
+        }
     }
 }
 

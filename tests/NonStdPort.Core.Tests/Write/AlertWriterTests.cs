@@ -46,7 +46,7 @@ public sealed class AlertWriterTests
 
         Assert.Equal(
             ["event_time", "sourceip", "destinationip", "destinationport", "username", "process_name", "parent_process",
-             "event_category", "log_source_type", "is_high_risk_process", "is_known_c2_port", "risk_score", "hostname",
+             "command_line", "parent_command_line", "event_category", "log_source_type", "is_high_risk_process", "is_known_c2_port", "risk_score", "hostname",
              "process_guid", "protocol", "technique", "severity", "rule", "source"],
             alert.EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal("2019-04-30 20:26:53", alert.GetProperty("event_time").GetString());
