@@ -71,6 +71,21 @@ public sealed class KafkaPipeline
         }
     }
 
+    /// <summary>Input partitions assigned to this pipeline's consumers now.</summary>
+    public int AssignedPartitions
+    {
+        get
+        {
+            int count = 0;
+            foreach (var loop in _loops)
+            {
+                count += loop.AssignedCount;
+            }
+
+            return count;
+        }
+    }
+
     /// <summary>The offset stored for commit per input partition (the next record to read).</summary>
     public IReadOnlyDictionary<TopicPartition, long> CommittedOffsets => _committed;
 
@@ -122,7 +137,7 @@ public sealed class KafkaPipeline
         var threads = new Thread[_loops.Length];
         for (int i = 0; i < _loops.Length; i++)
         {
-            _loops[i] = new ConsumeLoop(_options, consumerConfig, _processorFactory, channel.Writer, pool, _counters, shutdown, _committed, Log, Fail);
+            _loops[i] = new ConsumeLoop(_options, consumerConfig, _processorFactory, channel.Writer, () => channel.Reader.Count, pool, _counters, shutdown, _committed, Log, Fail);
             threads[i] = new Thread(_loops[i].Run) { IsBackground = true, Name = $"nonstdport-consume-{i}" };
             threads[i].Start();
         }
