@@ -395,11 +395,24 @@ internal sealed class RecordFramer
             end = FindEventEnd(buffer, _scanned, isFinal, out resumeAt);
         }
 
+        // An event cut short (a writer that died mid-event) must not take the next one with it: it
+        // ends where the next <Event starts, and the reader reports it as malformed. Only a start
+        // within the first MaxRecordBytes counts, so the outcome is the same however the stream
+        // is cut into segments (a longer event is oversize either way).
+        bool searchedToTheEnd = end >= 0 || isFinal;
+        if (searchedToTheEnd || resumeAt > _maxRecordBytes)
+        {
+            long limit = Math.Min(end >= 0 ? end : buffer.Length, _maxRecordBytes);
+            long cut = NextEventStart(buffer.Slice(0, limit));
+            if (cut > 0)
+            {
+                DeliverSpanningLines(ref buffer, cut, trimCarriageReturn: false, sink);
+                return true;
+            }
+        }
+
         if (end >= 0)
         {
-            // An event cut short (a writer that died mid-event) must not take the next one with it:
-            // it ends where the next <Event starts, and the reader reports it as malformed.
-            end = NextEventStart(buffer.Slice(0, end)) is long next and > 0 ? next : end;
             DeliverSpanningLines(ref buffer, end, trimCarriageReturn: false, sink);
             return true;
         }
