@@ -137,12 +137,12 @@ internal static class RunSettingsLoader
             return TimeSpan.Zero;
         }
 
-        if (Durations.TryParse(text, out TimeSpan value) && value > TimeSpan.Zero)
+        if (NonStdPort.Core.Rules.Duration.TryParse(text, out TimeSpan value, out _) && value > TimeSpan.Zero)
         {
             return value;
         }
 
-        error ??= $"{name} '{text}' is not a positive duration (try 10s, 0.5s or 1m)";
+        error ??= $"{name} '{text}' is not a positive duration (try 500ms, 10s or 1m)";
         return fallback;
     }
 }
