@@ -50,7 +50,7 @@ internal sealed class ProcessLineage
     // Memory of exited processes is released once the partition's newest event time is two grace
     // periods past the exit: the partition's clock is the fastest host's, so a host whose clock lags
     // still gets its whole grace period (judged on its own records' times in TryGet).
-    private long SweepHorizon => _grace * 2;
+    private readonly long _sweepHorizon;
     private readonly KeyedStateTable _table;
     private readonly StateKeyBuilder _key = new();
 
@@ -77,6 +77,7 @@ internal sealed class ProcessLineage
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1024);
         _options = options;
         _grace = options.TerminatedGrace.Ticks;
+        _sweepHorizon = _grace > long.MaxValue / 2 ? long.MaxValue : _grace * 2;
         _table = new KeyedStateTable(options.MaxProcesses, maxBytes);
         _terminatedAt = new long[_table.SlotCapacity];
     }
@@ -246,7 +247,7 @@ internal sealed class ProcessLineage
         while (_terminationsCount > 0)
         {
             Termination next = _terminations[_terminationsHead];
-            if (_watermark - next.Time <= SweepHorizon)
+            if (_watermark - next.Time <= _sweepHorizon)
             {
                 return;
             }
