@@ -3,7 +3,7 @@ using Confluent.Kafka;
 namespace NonStdPort.Kafka.Pipeline;
 
 /// <summary>The librdkafka settings of the pipeline's clients: defaults, then <c>-X</c>, then what the guarantee needs.</summary>
-internal static class KafkaClientConfig
+public static class KafkaClientConfig
 {
     /// <summary>The consumers' settings.</summary>
     public static ConsumerConfig Consumer(PipelineOptions options)
