@@ -52,6 +52,7 @@ public sealed partial class SamplesTests
             a.Line(),
             a.Score(),
             a.GetProperty("process_name").GetString(),
+            a.GetProperty("parent_process").GetString() ?? "null",
             a.GetProperty("destinationip").GetString(),
             a.Port(),
             a.GetProperty("event_time").GetString());
@@ -76,7 +77,7 @@ public sealed partial class SamplesTests
             Match row = Row().Match(line);
             if (current is not null && row.Success)
             {
-                rows.Add(string.Join(" | ", Enumerable.Range(1, 6).Select(i => row.Groups[i].Value.Trim().Trim('`'))));
+                rows.Add(string.Join(" | ", Enumerable.Range(1, 7).Select(i => row.Groups[i].Value.Trim().Trim('`'))));
             }
         }
 
@@ -97,6 +98,6 @@ public sealed partial class SamplesTests
     [GeneratedRegex(@"^### `([^`]+)`$")]
     private static partial Regex Heading();
 
-    [GeneratedRegex(@"^\| *(\d+) *\| *(\d) *\|([^|]+)\|([^|]+)\| *(\d+) *\|([^|]+)\|$")]
+    [GeneratedRegex(@"^\| *(\d+) *\| *(\d) *\|([^|]+)\|([^|]+)\|([^|]+)\| *(\d+) *\|([^|]+)\|$")]
     private static partial Regex Row();
 }

@@ -173,7 +173,7 @@ public sealed class ScoreEndToEndTests
         CliResult result = CliRunner.Run(["score", "--stats"], Encoding.UTF8.GetBytes(input));
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Matches(@"records: +7 in [0-9.]+ s \([0-9,]+ records/s\)", result.Stderr);
+        Assert.Matches(@"records: +7 in [0-9.]+ s \([0-9,]+ records/s; process CPU [0-9.]+ s\)", result.Stderr);
         Assert.Contains("alerts:           4 (score 3: 2, score 2: 1, score 1: 1)", result.Stderr);
         Assert.Contains("skipped:          1 ", result.Stderr);
         Assert.Contains("malformed:        1", result.Stderr);

@@ -7,6 +7,8 @@ namespace NonStdPort.Benchmarks.Read;
 
 /// <summary>Reading one typical record per envelope into a <see cref="SysmonRecord"/> (one call = one record).</summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class ReadBenchmarks
 {
     private readonly RecordReader _reader = new();

@@ -33,6 +33,7 @@ internal readonly ref struct ProcessContext
 /// used evicted first. Once a process is known, looking it up allocates nothing.
 /// One instance per engine (thread / Kafka partition).
 /// Event times are UTC ticks; <see cref="long.MinValue"/> stands for a record without a time.
+/// A record without a ProcessGuid (empty or the <c>-</c> placeholder) is neither remembered nor found.
 /// </summary>
 internal sealed class ProcessLineage
 {
@@ -99,7 +100,7 @@ internal sealed class ProcessLineage
         ReadOnlySpan<byte> parentCommandLine,
         long eventTime)
     {
-        if (processGuid.IsEmpty)
+        if (NetworkConnection.IsAbsent(processGuid))
         {
             return;
         }
@@ -143,7 +144,7 @@ internal sealed class ProcessLineage
     /// <summary>Notes a process's Event ID 5: it is forgotten once the grace period has passed.</summary>
     public void Terminate(ReadOnlySpan<byte> host, ReadOnlySpan<byte> processGuid, long eventTime)
     {
-        if (processGuid.IsEmpty)
+        if (NetworkConnection.IsAbsent(processGuid))
         {
             return;
         }
@@ -185,7 +186,7 @@ internal sealed class ProcessLineage
     public bool TryGet(ReadOnlySpan<byte> host, ReadOnlySpan<byte> processGuid, long eventTime, out ProcessContext context)
     {
         context = default;
-        if (processGuid.IsEmpty || _table.Count == 0)
+        if (NetworkConnection.IsAbsent(processGuid) || _table.Count == 0)
         {
             return false;
         }

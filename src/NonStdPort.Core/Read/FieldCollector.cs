@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace NonStdPort.Core.Read;
 
 /// <summary>Where one value lives: a range of the record's bytes or of the scratch buffer.</summary>
@@ -79,6 +82,24 @@ internal sealed class FieldCollector
 
     /// <summary>The location noted for a field (precedence <see cref="Precedence.Unset"/> when absent).</summary>
     public ref readonly FieldLocation Get(FieldId id) => ref _fields[(int)id];
+
+    /// <summary>
+    /// The value of a field: a view of <paramref name="input"/> (the record) or of the scratch buffer;
+    /// empty when absent. Locations were checked when noted, so no range is checked again here.
+    /// </summary>
+    public ReadOnlySpan<byte> Value(ReadOnlySpan<byte> input, FieldId id)
+    {
+        ref FieldLocation field = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_fields), (int)id);
+        if (field.Precedence == Precedence.Unset)
+        {
+            return default;
+        }
+
+        ref byte start = ref field.InScratch
+            ? ref MemoryMarshal.GetArrayDataReference(_scratch)
+            : ref MemoryMarshal.GetReference(input);
+        return MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref start, field.Start), field.Length);
+    }
 
     /// <summary>Drops every value that came from ECS fields (used for envelopes other than Winlogbeat 7+).</summary>
     public void DropEcsValues()

@@ -56,7 +56,7 @@ internal ref struct JsonCursor
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool IsWhitespace(byte b) => b == ' ' || b == '\n' || b == '\r' || b == '\t';
+    public static bool IsWhitespace(byte b) => b <= ' ' && (b == ' ' || b == '\n' || b == '\r' || b == '\t');
 
     /// <summary>
     /// Reads a string whose opening quote is at <see cref="Pos"/>. On success <paramref name="start"/>

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NonStdPort.Core.Read;
 
 /// <summary>The kind of object a JSON key sits in; decides what the key means.</summary>
@@ -69,8 +71,11 @@ internal static class JsonKeyMap
 {
     private static readonly KeyTable<KeyTarget> Table = new(Entries());
 
-    public static KeyTarget Resolve(JsonContext context, ReadOnlySpan<byte> key) =>
-        Table.TryGet((byte)context, key, out KeyTarget target) ? target : KeyTarget.Ignore;
+    public static KeyTarget Resolve(JsonContext context, ReadOnlySpan<byte> key)
+    {
+        ref readonly KeyTarget target = ref Table.Find((byte)context, key);
+        return Unsafe.IsNullRef(in target) ? default : target;
+    }
 
     private static IEnumerable<(byte, string, KeyTarget)> Entries()
     {

@@ -18,6 +18,9 @@ internal sealed class KeyTable<T>
     private readonly Entry[] _slots;
     private readonly int _mask;
 
+    // A 1,024-bit pre-filter on (context, length, first and last byte): most unknown keys stop here.
+    private readonly ulong[] _filter = new ulong[16];
+
     public KeyTable(IEnumerable<(byte Context, string Key, T Value)> items)
     {
         var list = items.ToList();
@@ -49,40 +52,51 @@ internal sealed class KeyTable<T>
                 slot = (slot + 1) & _mask;
             }
 
+            int bit = FilterBit(context, bytes);
+            _filter[bit >> 6] |= 1UL << bit;
             _slots[slot] = new Entry { Context = context, Length = bytes.Length, First = first, Last = last, Key = bytes, Value = value };
         }
     }
 
-    public bool TryGet(byte context, ReadOnlySpan<byte> key, out T value)
+    /// <summary>The value stored for the key, or a null reference (test with <see cref="Unsafe.IsNullRef{T}(ref readonly T)"/>).</summary>
+    public ref readonly T Find(byte context, ReadOnlySpan<byte> key)
     {
         int length = key.Length;
         if ((uint)(length - 1) >= MaxKeyLength)
         {
-            value = default;
-            return false;
+            return ref Unsafe.NullRef<T>();
+        }
+
+        int bit = FilterBit(context, key);
+        if ((_filter[bit >> 6] & (1UL << bit)) == 0)
+        {
+            return ref Unsafe.NullRef<T>();
         }
 
         Words(key, out ulong first, out ulong last);
+        Entry[] slots = _slots;
         int slot = (int)Hash(context, length, first, last) & _mask;
         while (true)
         {
-            ref Entry entry = ref _slots[slot];
+            ref Entry entry = ref slots[slot];
             if (entry.Key is null)
             {
-                value = default;
-                return false;
+                return ref Unsafe.NullRef<T>();
             }
 
             if (entry.First == first && entry.Last == last && entry.Length == length && entry.Context == context
                 && (length <= 16 || key.SequenceEqual(entry.Key)))
             {
-                value = entry.Value;
-                return true;
+                return ref entry.Value;
             }
 
             slot = (slot + 1) & _mask;
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int FilterBit(byte context, ReadOnlySpan<byte> key) =>
+        ((key[0] * 31) + (key[^1] * 7) + (key.Length * 131) + (context * 17)) & 1023;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Words(ReadOnlySpan<byte> key, out ulong first, out ulong last)

@@ -100,27 +100,27 @@ public sealed class RecordReader
         }
 
         record.Envelope = envelope;
-        record.ProviderName = Value(input, FieldId.ProviderName);
-        record.Channel = Value(input, FieldId.Channel);
-        record.Computer = Value(input, FieldId.Computer);
-        record.UtcTime = Value(input, FieldId.UtcTime);
-        record.User = Value(input, FieldId.User);
-        record.Image = Value(input, FieldId.Image);
-        record.ProcessGuid = Value(input, FieldId.ProcessGuid);
-        record.Protocol = Value(input, FieldId.Protocol);
-        record.Initiated = Value(input, FieldId.Initiated);
-        record.NetworkDirection = Value(input, FieldId.NetworkDirection);
-        record.SourceIp = Value(input, FieldId.SourceIp);
-        record.SourcePort = Value(input, FieldId.SourcePort);
-        record.DestinationIp = Value(input, FieldId.DestinationIp);
-        record.DestinationPort = Value(input, FieldId.DestinationPort);
-        record.DestinationHostname = Value(input, FieldId.DestinationHostname);
-        record.ParentImage = Value(input, FieldId.ParentImage);
-        record.CommandLine = Value(input, FieldId.CommandLine);
-        record.ParentCommandLine = Value(input, FieldId.ParentCommandLine);
-        record.TargetObject = Value(input, FieldId.TargetObject);
-        record.Details = Value(input, FieldId.Details);
-        record.EventType = Value(input, FieldId.EventType);
+        record.ProviderName = _fields.Value(input, FieldId.ProviderName);
+        record.Channel = _fields.Value(input, FieldId.Channel);
+        record.Computer = _fields.Value(input, FieldId.Computer);
+        record.UtcTime = _fields.Value(input, FieldId.UtcTime);
+        record.User = _fields.Value(input, FieldId.User);
+        record.Image = _fields.Value(input, FieldId.Image);
+        record.ProcessGuid = _fields.Value(input, FieldId.ProcessGuid);
+        record.Protocol = _fields.Value(input, FieldId.Protocol);
+        record.Initiated = _fields.Value(input, FieldId.Initiated);
+        record.NetworkDirection = _fields.Value(input, FieldId.NetworkDirection);
+        record.SourceIp = _fields.Value(input, FieldId.SourceIp);
+        record.SourcePort = _fields.Value(input, FieldId.SourcePort);
+        record.DestinationIp = _fields.Value(input, FieldId.DestinationIp);
+        record.DestinationPort = _fields.Value(input, FieldId.DestinationPort);
+        record.DestinationHostname = _fields.Value(input, FieldId.DestinationHostname);
+        record.ParentImage = _fields.Value(input, FieldId.ParentImage);
+        record.CommandLine = _fields.Value(input, FieldId.CommandLine);
+        record.ParentCommandLine = _fields.Value(input, FieldId.ParentCommandLine);
+        record.TargetObject = _fields.Value(input, FieldId.TargetObject);
+        record.Details = _fields.Value(input, FieldId.Details);
+        record.EventType = _fields.Value(input, FieldId.EventType);
 
         record.Provider = record.ProviderName.IsEmpty && record.Channel.IsEmpty ? ProviderKind.Absent
             : NamesSysmon(record.ProviderName) || NamesSysmon(record.Channel) ? ProviderKind.Sysmon
@@ -131,25 +131,12 @@ public sealed class RecordReader
             return _fields.EventIdNotScalar ? MalformedReason.InvalidEventId : MalformedReason.None;
         }
 
-        if (!TryParseEventId(Value(input, FieldId.EventId), out record.EventId))
+        if (!TryParseEventId(_fields.Value(input, FieldId.EventId), out record.EventId))
         {
             return MalformedReason.InvalidEventId;
         }
 
         return MalformedReason.None;
-    }
-
-    private ReadOnlySpan<byte> Value(ReadOnlySpan<byte> input, FieldId id)
-    {
-        ref readonly FieldLocation field = ref _fields.Get(id);
-        if (field.Precedence == Precedence.Unset)
-        {
-            return default;
-        }
-
-        return field.InScratch
-            ? new ReadOnlySpan<byte>(_fields.Scratch, field.Start, field.Length)
-            : input.Slice(field.Start, field.Length);
     }
 
     /// <summary>An event id is a non-negative decimal integer (from a JSON number or text); nothing else.</summary>

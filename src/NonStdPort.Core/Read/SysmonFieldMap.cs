@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NonStdPort.Core.Read;
 
 /// <summary>
@@ -33,5 +35,9 @@ internal static class SysmonFieldMap
     private static readonly KeyTable<FieldId> Table = new(Names.Select(n => ((byte)0, n.Name, n.Field)));
 
     /// <summary>The record field a Sysmon field name fills, or <see cref="FieldId.None"/>.</summary>
-    public static FieldId Lookup(ReadOnlySpan<byte> name) => Table.TryGet(0, name, out FieldId field) ? field : FieldId.None;
+    public static FieldId Lookup(ReadOnlySpan<byte> name)
+    {
+        ref readonly FieldId field = ref Table.Find(0, name);
+        return Unsafe.IsNullRef(in field) ? FieldId.None : field;
+    }
 }

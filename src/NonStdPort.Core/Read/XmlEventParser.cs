@@ -1,4 +1,8 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 
 namespace NonStdPort.Core.Read;
@@ -16,17 +20,15 @@ internal ref struct XmlEventParser
     /// <summary>The most attributes one element may carry (needed to check them for duplicates without allocating).</summary>
     public const int MaxAttributes = 32;
 
-    // Control characters that XML 1.0 does not allow anywhere (tab, LF and CR are allowed).
-    private static readonly SearchValues<byte> IllegalControls = SearchValues.Create(
-        "\0\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\u000B\f\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F"u8);
+    // The illegal controls, plus the lead byte of U+F000..U+FFFF (to find U+FFFE and U+FFFF in the same pass).
+    private static readonly SearchValues<byte> IllegalControlsOrEF = SearchValues.Create(
+        "\0\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\u000B\f\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F"u8.ToArray().Append((byte)0xEF).ToArray());
 
     private static readonly SearchValues<byte> TextStops = SearchValues.Create("<&]\r"u8);
     private static readonly SearchValues<byte> DoubleQuotedStops = SearchValues.Create("\"<&"u8);
     private static readonly SearchValues<byte> SingleQuotedStops = SearchValues.Create("'<&"u8);
     private static readonly SearchValues<byte> AttributeWhitespace = SearchValues.Create("\t\n\r"u8);
 
-    private static ReadOnlySpan<byte> NonCharacterFFFE => [0xEF, 0xBF, 0xBE];
-    private static ReadOnlySpan<byte> NonCharacterFFFF => [0xEF, 0xBF, 0xBF];
     private static ReadOnlySpan<byte> ByteOrderMark => [0xEF, 0xBB, 0xBF];
 
     private readonly ReadOnlySpan<byte> _buffer;
@@ -59,7 +61,7 @@ internal ref struct XmlEventParser
     /// </summary>
     public static MalformedReason Parse(ReadOnlySpan<byte> buffer, int origin, bool inScratch, FieldCollector fields, int outerDepth)
     {
-        if (buffer.IndexOfAny(IllegalControls) >= 0 || buffer.IndexOf(NonCharacterFFFE) >= 0 || buffer.IndexOf(NonCharacterFFFF) >= 0)
+        if (!HasOnlyXmlCharacters(buffer))
         {
             return MalformedReason.InvalidXml;
         }
@@ -69,6 +71,69 @@ internal ref struct XmlEventParser
         Span<int> attributes = stackalloc int[2 * MaxAttributes];
         var parser = new XmlEventParser(buffer, origin, inScratch, fields);
         return parser.Document(names, kinds, attributes, FieldCollector.MaxDepth - outerDepth);
+    }
+
+    /// <summary>
+    /// The offset from <paramref name="p"/> of the first of four bytes, or -1. Texts and attribute values
+    /// are mostly short, so 16 bytes are tested at a time inline first (reading past the value inside
+    /// the buffer is harmless); long runs go to the library's vectorized search.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int IndexOfAny(ReadOnlySpan<byte> buffer, int p, byte a, byte b, byte c, byte d, SearchValues<byte> all)
+    {
+        int from = p;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            ref byte start = ref MemoryMarshal.GetReference(buffer);
+            int limit = Math.Min(buffer.Length - 16, p + 64);
+            while (p <= limit)
+            {
+                Vector128<byte> chunk = Vector128.LoadUnsafe(ref start, (nuint)p);
+                Vector128<byte> hits = Vector128.Equals(chunk, Vector128.Create(a)) | Vector128.Equals(chunk, Vector128.Create(b))
+                    | Vector128.Equals(chunk, Vector128.Create(c)) | Vector128.Equals(chunk, Vector128.Create(d));
+                uint bits = hits.ExtractMostSignificantBits();
+                if (bits != 0)
+                {
+                    return p - from + BitOperations.TrailingZeroCount(bits);
+                }
+
+                p += 16;
+            }
+        }
+
+        if ((uint)p > (uint)buffer.Length)
+        {
+            return -1;
+        }
+
+        int i = buffer.Slice(p).IndexOfAny(all);
+        return i < 0 ? -1 : p - from + i;
+    }
+
+    /// <summary>
+    /// XML 1.0 Char: no control characters other than tab, LF and CR, and not U+FFFE or U+FFFF
+    /// (the buffer is valid UTF-8, so surrogates cannot occur).
+    /// </summary>
+    private static bool HasOnlyXmlCharacters(ReadOnlySpan<byte> buffer)
+    {
+        int i;
+        while ((i = buffer.IndexOfAny(IllegalControlsOrEF)) >= 0)
+        {
+            if (buffer[i] != 0xEF)
+            {
+                return false;
+            }
+
+            // EF BF BE and EF BF BF encode U+FFFE and U+FFFF.
+            if (i + 2 < buffer.Length && buffer[i + 1] == 0xBF && (buffer[i + 2] | 1) == 0xBF)
+            {
+                return false;
+            }
+
+            buffer = buffer.Slice(i + 1);
+        }
+
+        return true;
     }
 
     private enum Kind : byte
@@ -373,20 +438,15 @@ internal ref struct XmlEventParser
                     break;
                 }
 
-                // At "</".
+                // At "</": the open element's name must follow, then whitespace or '>'.
                 _pos += 2;
-                int nameStart = _pos;
-                if (!Name())
-                {
-                    return MalformedReason.InvalidXml;
-                }
-
                 ReadOnlySpan<byte> open = _buffer.Slice(names[2 * depth], names[(2 * depth) + 1]);
-                if (!_buffer.Slice(nameStart, _pos - nameStart).SequenceEqual(open))
+                if (!_buffer.Slice(_pos).StartsWith(open))
                 {
                     return MalformedReason.InvalidXml; // mismatched end tag
                 }
 
+                _pos += open.Length;
                 SkipWhitespace();
                 if (Current != '>')
                 {
@@ -417,7 +477,7 @@ internal ref struct XmlEventParser
         startTag = false;
         while (true)
         {
-            int stop = _buffer.Slice(_pos).IndexOfAny(TextStops);
+            int stop = IndexOfAny(_buffer, _pos, (byte)'<', (byte)'&', (byte)']', (byte)'\r', TextStops);
             if (stop < 0)
             {
                 return MalformedReason.InvalidXml; // unclosed element
@@ -691,6 +751,12 @@ internal ref struct XmlEventParser
                 return reason;
             }
 
+            if (kind is Kind.Provider or Kind.Data or Kind.TimeCreated)
+            {
+                // Literal tab, LF and CR in a value are normalised to spaces: decode when present.
+                needsDecoding |= _buffer.Slice(valueStart, valueLength).IndexOfAny(AttributeWhitespace) >= 0;
+            }
+
             if (attribute.SequenceEqual("Name"u8))
             {
                 if (kind == Kind.Provider)
@@ -733,16 +799,22 @@ internal ref struct XmlEventParser
         switch (parent)
         {
             case Kind.Event:
-                return name.SequenceEqual("System"u8) ? Kind.System
-                    : name.SequenceEqual("EventData"u8) ? Kind.EventData
-                    : Kind.Other;
+                return name.Length switch
+                {
+                    6 when name.SequenceEqual("System"u8) => Kind.System,
+                    9 when name.SequenceEqual("EventData"u8) => Kind.EventData,
+                    _ => Kind.Other,
+                };
             case Kind.System:
-                return name.SequenceEqual("EventID"u8) ? Kind.EventId
-                    : name.SequenceEqual("Provider"u8) ? Kind.Provider
-                    : name.SequenceEqual("Channel"u8) ? Kind.Channel
-                    : name.SequenceEqual("Computer"u8) ? Kind.Computer
-                    : name.SequenceEqual("TimeCreated"u8) ? Kind.TimeCreated
-                    : Kind.Other;
+                return name.Length switch
+                {
+                    7 when name.SequenceEqual("EventID"u8) => Kind.EventId,
+                    7 when name.SequenceEqual("Channel"u8) => Kind.Channel,
+                    8 when name.SequenceEqual("Provider"u8) => Kind.Provider,
+                    8 when name.SequenceEqual("Computer"u8) => Kind.Computer,
+                    11 when name.SequenceEqual("TimeCreated"u8) => Kind.TimeCreated,
+                    _ => Kind.Other,
+                };
             case Kind.EventData:
                 return name.SequenceEqual("Data"u8) ? Kind.Data : Kind.Other;
             default:
@@ -766,7 +838,7 @@ internal ref struct XmlEventParser
         start = _pos;
         while (true)
         {
-            int stop = _buffer.Slice(_pos).IndexOfAny(stops);
+            int stop = IndexOfAny(_buffer, _pos, (byte)quote, (byte)'<', (byte)'&', (byte)quote, stops);
             if (stop < 0)
             {
                 return MalformedReason.InvalidXml;
@@ -778,7 +850,6 @@ internal ref struct XmlEventParser
             {
                 length = _pos - start;
                 _pos++;
-                needsDecoding |= _buffer.Slice(start, length).IndexOfAny(AttributeWhitespace) >= 0;
                 return MalformedReason.None;
             }
 
@@ -851,19 +922,19 @@ internal ref struct XmlEventParser
         return value;
     }
 
-    /// <summary>An XML Name at the current position (ASCII fast path; other characters by code point).</summary>
+    /// <summary>An XML Name at the current position (ASCII by table; other characters by code point).</summary>
     private bool Name()
     {
-        int start = _pos;
         ReadOnlySpan<byte> buffer = _buffer;
-        int p = _pos;
-        while (p < buffer.Length)
+        ReadOnlySpan<byte> classes = AsciiNameClasses;
+        int start = _pos;
+        int p = start;
+        while ((uint)p < (uint)buffer.Length)
         {
             byte b = buffer[p];
             if (b < 0x80)
             {
-                bool ok = p == start ? IsAsciiNameStart(b) : IsAsciiNameChar(b);
-                if (!ok)
+                if ((classes[b] & (p == start ? NameStartClass : NameCharClass)) == 0)
                 {
                     break;
                 }
@@ -890,9 +961,17 @@ internal ref struct XmlEventParser
         return p > start;
     }
 
-    private static bool IsAsciiNameStart(byte b) => (uint)((b | 0x20) - 'a') <= 25 || b == '_' || b == ':';
+    private const byte NameCharClass = 1;
+    private const byte NameStartClass = 2;
 
-    private static bool IsAsciiNameChar(byte b) => IsAsciiNameStart(b) || (uint)(b - '0') <= 9 || b == '-' || b == '.';
+    /// <summary>For each ASCII byte: 1 when it may continue a name, 3 when it may also start one.</summary>
+    private static ReadOnlySpan<byte> AsciiNameClasses =>
+    [
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 0, 0, 0, 0, 0, // '-' '.' 0-9 ':'
+        0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 3, // A-Z '_'
+        0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0, // a-z
+    ];
 
     private static bool IsNameStart(int c) =>
         (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xF6) || (c >= 0xF8 && c <= 0x2FF) || (c >= 0x370 && c <= 0x37D)

@@ -206,25 +206,24 @@ public sealed class AlertWriter
 
     private void WriteHostname(ReadOnlySpan<byte> hostname)
     {
-        AlertBatch batch = _batch!;
-        _json.Flush();
-        int before = batch.WrittenCount;
+        int before = Position;
         WriteText(HostnameName, hostname);
-        _json.Flush();
-        int after = batch.WrittenCount;
-        if (batch.WrittenSpan[after - 1] != (byte)'"')
+        if (NetworkConnection.IsAbsent(hostname))
         {
             // Written as null: no key.
-            _keyStart = after;
+            _keyStart = Position;
             _keyLength = 0;
             return;
         }
 
-        // The member is [,]"hostname":"value": the key is the value's bytes as written.
-        int valueStart = before + (batch.WrittenSpan[before] == (byte)',' ? 1 : 0) + "\"hostname\":\"".Length;
-        _keyStart = valueStart;
-        _keyLength = after - 1 - valueStart;
+        // The member is ,"hostname":"value" (always after other members): the key is the value's
+        // bytes as written, found from the writer's position without flushing it.
+        _keyStart = before + ",\"hostname\":\"".Length;
+        _keyLength = Position - 1 - _keyStart;
     }
+
+    /// <summary>Where the next byte will land in the batch (committed plus pending bytes since <see cref="Begin"/>).</summary>
+    private int Position => _start + (int)_json.BytesCommitted + _json.BytesPending;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void WriteText(JsonEncodedText name, ReadOnlySpan<byte> value)

@@ -175,14 +175,11 @@ public sealed class EngineDetectionTests
     }
 
     [Fact]
-    public void Late_records_are_counted_and_not_used()
+    public void Late_records_are_counted_and_not_used_yet_keep_their_single_event_score()
     {
-        var run = new EngineRun().Feed(Periodic(0, 60, 5, s => Connection(s))
-            .Append(Connection(1000, port: 9002))
-            .Append(Connection(300)));
-        Assert.Empty(run.Rule("beacon"));
+        var run = new EngineRun().Feed(Connection(0), Connection(300), Connection(100));
         Assert.Equal(1, run.Engine.Counters.LateRecords);
-        Assert.Equal(7, run.Rule("non_standard_port").Count()); // a late record still gets its single-event score
+        Assert.Equal(3, run.Rule("non_standard_port").Count());
     }
 
     [Fact]

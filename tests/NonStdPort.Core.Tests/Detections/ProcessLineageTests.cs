@@ -99,6 +99,17 @@ public sealed class ProcessLineageTests
         Assert.Equal("second-parent-with-a-longer-name.exe", ParentOf(lineage, Guid1, 1000));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("-")]
+    public void A_process_without_a_ProcessGuid_is_not_remembered(string guid)
+    {
+        var lineage = new ProcessLineage(new LineageOptions());
+        Create(lineage, guid, "parent.exe", 0);
+        Assert.Equal(0, lineage.Processes);
+        Assert.Null(ParentOf(lineage, guid, 1));
+    }
+
     [Fact]
     public void Event_5_for_an_unknown_process_changes_nothing()
     {

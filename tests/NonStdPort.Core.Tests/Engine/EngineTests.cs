@@ -145,15 +145,34 @@ public sealed class EngineTests
         Assert.Equal(1, counted);
     }
 
-    [Fact]
-    public void A_suppressed_connection_is_counted()
+    public static TheoryData<string, RuleSetBuilder> SuppressionKinds => new()
     {
-        var rules = new RuleSetBuilder { SuppressedNetworks = ["203.0.114.0/24"] }.Build();
-        var (outcome, batch, engine) = Run(new ConnectionRecord(), rules);
+        { "by process file name", new RuleSetBuilder { SuppressedProcesses = ["POWERSHELL.EXE"] } },
+        { "by destination network", new RuleSetBuilder { SuppressedNetworks = ["203.0.114.0/24"] } },
+        { "by process, network and port", new RuleSetBuilder { SuppressedCombinations = [new SuppressionCombination("powershell.exe", "203.0.114.0/23", 4444)] } },
+        { "by process and network, any port", new RuleSetBuilder { SuppressedCombinations = [new SuppressionCombination("power*", "203.0.114.7", null)] } },
+    };
 
-        Assert.Equal(NotAlertReason.Suppressed, outcome.Why);
+    [Theory]
+    [MemberData(nameof(SuppressionKinds))]
+    public void A_suppressed_connection_is_not_an_alert_and_is_counted(string kind, RuleSetBuilder rules)
+    {
+        var (outcome, batch, engine) = Run(new ConnectionRecord(), rules.Build());
+
+        Assert.True(outcome.Why == NotAlertReason.Suppressed, kind);
         Assert.Equal(1, engine.Counters.Suppressed);
+        Assert.Equal(0, engine.Counters.Alerts);
         Assert.Equal(0, batch.Count);
+    }
+
+    [Fact]
+    public void A_suppression_for_another_port_leaves_the_alert()
+    {
+        var rules = new RuleSetBuilder { SuppressedCombinations = [new SuppressionCombination("powershell.exe", "203.0.114.0/23", 4443)] }.Build();
+        var (outcome, _, engine) = Run(new ConnectionRecord(), rules);
+
+        Assert.Equal(OutcomeKind.Alert, outcome.Kind);
+        Assert.Equal(0, engine.Counters.Suppressed);
     }
 
     [Fact]

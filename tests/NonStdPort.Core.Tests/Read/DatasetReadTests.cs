@@ -78,6 +78,21 @@ public sealed class DatasetReadTests
         Assert.Equal([Envelope.EventXml], counts.Envelopes);
     }
 
+    [DatasetFact]
+    public void Binary_evtx_files_are_cleanly_malformed_not_a_crash()
+    {
+        // Not a record format the reader takes (they are rendered to XML beside them); fed whole, they must fail cleanly.
+        var reader = new RecordReader(maxRecordBytes: 4 * 1024 * 1024);
+        string[] files = Directory.GetFiles(Datasets.Folder!, "*.evtx", SearchOption.AllDirectories);
+
+        Assert.NotEmpty(files);
+        foreach (string file in files)
+        {
+            var outcome = ReadOutcome.Of(File.ReadAllBytes(file), reader);
+            Assert.False(outcome.IsOk, file);
+        }
+    }
+
     /// <summary>Connections the README calls out (image, destination, port, how many).</summary>
     public static TheoryData<string, string, string, string, int> Highlights => new()
     {

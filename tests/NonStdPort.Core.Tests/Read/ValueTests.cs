@@ -145,6 +145,44 @@ public sealed class ValueTests
     }
 
     [Fact]
+    public void Xml_references_and_markup_are_found_at_every_position_of_long_values()
+    {
+        var reader = new RecordReader();
+        for (int length = 1; length <= 150; length++)
+        {
+            for (int at = 0; at < length; at++)
+            {
+                string before = new string('a', at);
+                string after = new string('b', length - at - 1);
+                string Record(string text, string name = "Image") =>
+                    $"""<Event><System><EventID>3</EventID></System><EventData><Data Name="{name}">{text}</Data></EventData></Event>""";
+
+                Assert.Equal(before + "<" + after, ReadOutcome.Of(Record(before + "&lt;" + after), reader)["Image"]);
+                Assert.Equal(before + "]" + after, ReadOutcome.Of(Record(before + "]" + after), reader)["Image"]);
+                Assert.Equal(MalformedReason.InvalidXml, ReadOutcome.Of(Record(before + "]]>" + after), reader).Reason);
+                Assert.Equal(MalformedReason.InvalidXml, ReadOutcome.Of(Record("x", before + "<" + after), reader).Reason);
+                Assert.Equal(MalformedReason.XmlUndefinedEntity, ReadOutcome.Of(Record("x", before + "&e;" + after), reader).Reason);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("\uFF21\uFFFD\uF000", true)]
+    [InlineData("a\uFFFEb", false)]
+    [InlineData("a\uFFFFb", false)]
+    public void Xml_characters_near_the_end_of_the_BMP_are_told_apart(string escaped, bool legal)
+    {
+        string text = System.Text.RegularExpressions.Regex.Unescape(escaped);
+        var outcome = ReadOutcome.Of($"""<Event><System><EventID>3</EventID></System><EventData><Data Name="Image">{text}</Data></EventData></Event>""");
+
+        Assert.Equal(legal ? MalformedReason.None : MalformedReason.InvalidXml, outcome.Reason);
+        if (legal)
+        {
+            Assert.Equal(text, outcome["Image"]);
+        }
+    }
+
+    [Fact]
     public void Duplicate_keys_are_allowed_and_the_last_one_wins()
     {
         var outcome = ReadOutcome.Of("""{"EventID":3,"Image":"first.exe","Image":"second.exe"}""");
