@@ -161,6 +161,28 @@ public sealed class AlertWriterTests
     }
 
     [Fact]
+    public void Each_alert_names_its_own_file_or_topic_when_sources_alternate()
+    {
+        var batch = new AlertBatch();
+        var writer = new AlertWriter();
+        SourceRef[] sources = [SourceRef.FromFile("a.json", 1), SourceRef.FromFile("b.xml", 2), SourceRef.FromKafka("t1", 0, 3), SourceRef.FromFile("a.json", 4), SourceRef.FromKafka("t2", 1, 5)];
+        foreach (SourceRef source in sources)
+        {
+            writer.Write(batch, new AlertColumns { EventTimeTicks = -1, DestinationPort = 1, EventCategory = "network_connection" }, source);
+        }
+
+        string[] written = Enumerable.Range(0, batch.Count).Select(i =>
+        {
+            using var doc = JsonDocument.Parse(batch.Json(batch[i]).ToArray());
+            return doc.RootElement.GetProperty("source").GetRawText();
+        }).ToArray();
+        Assert.Equal(
+            ["""{"file":"a.json","line":1}""", """{"file":"b.xml","line":2}""", """{"topic":"t1","partition":0,"offset":3}""",
+             """{"file":"a.json","line":4}""", """{"topic":"t2","partition":1,"offset":5}"""],
+            written);
+    }
+
+    [Fact]
     public void A_Kafka_source_is_written_as_topic_partition_and_offset()
     {
         JsonElement alert = WriteOne(new ConnectionRecord(), SourceRef.FromKafka("sysmon-raw", 7, 123456789012), out _);
