@@ -189,15 +189,25 @@ internal sealed class RecordFramer
 
     /// <summary>
     /// A record that does not start with '&lt;': one JSON object per line, unless the line is a lone
-    /// <c>{</c> (a pretty-printed object, read to its closing brace) or evtx_dump's <c>Record N</c>
-    /// separator (skipped).
+    /// <c>{</c> (a pretty-printed object, read to its closing brace). Furniture is skipped:
+    /// evtx_dump's <c>Record N</c> separator lines, and the <c>[</c>, <c>,</c> and <c>]</c> of a
+    /// JSON array whose elements stand on lines of their own (<c>ConvertTo-Json</c>, <c>jq -s</c>).
     /// </summary>
     private bool StartTextRecord(ref ReadOnlySequence<byte> buffer, byte first, bool isFinal)
     {
+        if (first == (byte)',')
+        {
+            // Between two array elements: the comma belongs to no record.
+            buffer = buffer.Slice(1);
+            return true;
+        }
+
         LineShape shape = first switch
         {
             (byte)'{' => LineIs(buffer, "{"u8, digitsAfter: false, isFinal),
             (byte)'R' => LineIs(buffer, "Record "u8, digitsAfter: true, isFinal),
+            (byte)'[' => LineIs(buffer, "["u8, digitsAfter: false, isFinal),
+            (byte)']' => LineIs(buffer, "]"u8, digitsAfter: false, isFinal),
             _ => LineShape.No,
         };
         if (shape == LineShape.NeedMore)
@@ -218,7 +228,7 @@ internal sealed class RecordFramer
             return true;
         }
 
-        // "Record 17": a separator between pretty-printed records, not a record.
+        // "Record 17", "[" or "]" alone on a line: furniture between records, not a record.
         SequencePosition end = buffer.PositionOf((byte)'\n') ?? buffer.End;
         buffer = buffer.Slice(end);
         return true;

@@ -13,7 +13,7 @@ public sealed class RecordFramerPropertyTests
     [
         "{", "}", "\"", "\\", "\n", "\r\n", " ", "x", "{\n", "}\n", "{\"a\":1}\n",
         "<Event>", "<Event a='1'>", "</Event>", "</Event >", "<EventData>", "</EventData>", "<Event/>",
-        "<Events>", "</Events>", "<?xml version=\"1.0\"?>", "<!-- c -->", "Record 12\n", "<",
+        "<Events>", "</Events>", "<?xml version=\"1.0\"?>", "<!-- c -->", "Record 12\n", "<", "[\n", "]\n", ",",
     ];
 
     [Fact]
