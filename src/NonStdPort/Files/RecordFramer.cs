@@ -395,26 +395,32 @@ internal sealed class RecordFramer
             end = FindEventEnd(buffer, _scanned, isFinal, out resumeAt);
         }
 
+        // An event cut short (a writer that died mid-event) must not take the next one with it: it
+        // ends where the next <Event starts, and the reader reports it as malformed. Only a start
+        // within the first MaxRecordBytes counts, so the outcome is the same however the stream
+        // is cut into segments (a longer event is oversize either way).
+        bool searchedToTheEnd = end >= 0 || isFinal;
+        if (searchedToTheEnd || resumeAt > _maxRecordBytes)
+        {
+            long limit = Math.Min(end >= 0 ? end : buffer.Length, _maxRecordBytes);
+            long cut = NextEventStart(buffer.Slice(0, limit));
+            if (cut > 0)
+            {
+                DeliverSpanningLines(ref buffer, cut, trimCarriageReturn: false, sink);
+                return true;
+            }
+        }
+
         if (end >= 0)
         {
-            // An event cut short (a writer that died mid-event) must not take the next one with it:
-            // it ends where the next <Event starts, and the reader reports it as malformed.
-            end = NextEventStart(buffer.Slice(0, end)) is long next and > 0 ? next : end;
-            ReadOnlySequence<byte> record = buffer.Slice(0, end);
-            Deliver(record, trimCarriageReturn: false, sink);
-            _line += CountNewlines(record);
-            buffer = buffer.Slice(end);
-            _mode = Mode.Between;
+            DeliverSpanningLines(ref buffer, end, trimCarriageReturn: false, sink);
             return true;
         }
 
         if (isFinal)
         {
             // Unterminated: hand it over as it is so the reader reports it as malformed.
-            Deliver(buffer, trimCarriageReturn: true, sink);
-            _line += CountNewlines(buffer);
-            buffer = buffer.Slice(buffer.End);
-            _mode = Mode.Between;
+            DeliverSpanningLines(ref buffer, buffer.Length, trimCarriageReturn: true, sink);
             return false;
         }
 
@@ -497,20 +503,13 @@ internal sealed class RecordFramer
         long end = _json.Scan(buffer.Slice(_scanned));
         if (end >= 0)
         {
-            ReadOnlySequence<byte> record = buffer.Slice(0, _scanned + end);
-            Deliver(record, trimCarriageReturn: false, sink);
-            _line += CountNewlines(record);
-            buffer = buffer.Slice(record.End);
-            _mode = Mode.Between;
+            DeliverSpanningLines(ref buffer, _scanned + end, trimCarriageReturn: false, sink);
             return true;
         }
 
         if (isFinal)
         {
-            Deliver(buffer, trimCarriageReturn: true, sink);
-            _line += CountNewlines(buffer);
-            buffer = buffer.Slice(buffer.End);
-            _mode = Mode.Between;
+            DeliverSpanningLines(ref buffer, buffer.Length, trimCarriageReturn: true, sink);
             return false;
         }
 
@@ -647,6 +646,17 @@ internal sealed class RecordFramer
         int length = (int)reader.Remaining;
         reader.TryCopyTo(rest[..length]);
         return EventEnd.StartsWith(rest[..length]);
+    }
+
+    /// <summary>Delivers the first <paramref name="length"/> bytes as one record that may span lines, and moves past it.</summary>
+    private void DeliverSpanningLines<TSink>(ref ReadOnlySequence<byte> buffer, long length, bool trimCarriageReturn, TSink sink)
+        where TSink : IRecordSink
+    {
+        ReadOnlySequence<byte> record = buffer.Slice(0, length);
+        Deliver(record, trimCarriageReturn, sink);
+        _line += CountNewlines(record);
+        buffer = buffer.Slice(record.End);
+        _mode = Mode.Between;
     }
 
     private void Deliver<TSink>(ReadOnlySequence<byte> record, bool trimCarriageReturn, TSink sink)
