@@ -70,6 +70,7 @@ internal sealed class FieldCollector
     }
 
     /// <summary>Notes a value unless a value of higher precedence is already set.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Set(FieldId id, int start, int length, bool inScratch, Precedence precedence)
     {
         ref FieldLocation field = ref _fields[(int)id];
