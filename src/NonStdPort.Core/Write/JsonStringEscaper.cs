@@ -20,13 +20,22 @@ internal sealed class JsonStringEscaper
     public ReadOnlySpan<byte> Quote(ReadOnlySpan<byte> value)
     {
         // Worst case: every byte becomes a six-byte \u00XX escape, plus the two quotes.
-        int worst = (value.Length * 6) + 2;
+        int worst = MaxQuotedLength(value.Length);
         if (_scratch.Length < worst)
         {
             _scratch = new byte[Math.Max(worst, _scratch.Length * 2)];
         }
 
-        Span<byte> output = _scratch;
+        int n = Quote(value, _scratch);
+        return _scratch.AsSpan(0, n);
+    }
+
+    /// <summary>The most bytes <see cref="Quote(ReadOnlySpan{byte}, Span{byte})"/> writes for a value of <paramref name="length"/> bytes.</summary>
+    public static int MaxQuotedLength(int length) => (length * 6) + 2;
+
+    /// <summary>Writes the value quoted and escaped into <paramref name="output"/> (at least <see cref="MaxQuotedLength"/> long); returns the bytes written.</summary>
+    public static int Quote(ReadOnlySpan<byte> value, Span<byte> output)
+    {
         int n = 0;
         output[n++] = (byte)'"';
         while (true)
@@ -46,7 +55,7 @@ internal sealed class JsonStringEscaper
         }
 
         output[n++] = (byte)'"';
-        return output[..n];
+        return n;
     }
 
     private static int Escape(byte b, Span<byte> output)
