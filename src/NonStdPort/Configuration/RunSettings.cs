@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
-using NonStdPort.Cli.Commands;
 using NonStdPort.Kafka.Pipeline;
 
 namespace NonStdPort.Cli.Configuration;
@@ -137,12 +136,12 @@ internal static class RunSettingsLoader
             return TimeSpan.Zero;
         }
 
-        if (NonStdPort.Core.Rules.Duration.TryParse(text, out TimeSpan value, out _) && value > TimeSpan.Zero)
+        if (NonStdPort.Core.Rules.Duration.TryParse(text.Trim(), out TimeSpan value, out string? why) && value > TimeSpan.Zero)
         {
             return value;
         }
 
-        error ??= $"{name} '{text}' is not a positive duration (try 500ms, 10s or 1m)";
+        error ??= $"{name}: {why ?? $"'{text}' must be longer than zero"}";
         return fallback;
     }
 }
