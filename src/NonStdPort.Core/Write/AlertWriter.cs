@@ -76,6 +76,7 @@ public sealed class AlertWriter
     private const int MaxRepairBytes = 4096;
 
     private readonly Utf8JsonWriter _json;
+    private readonly JsonStringEscaper _escaper = new();
     private readonly JavaScriptEncoder _encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
     private string? _sourceName;
     private JsonEncodedText _sourceNameEncoded;
@@ -257,7 +258,8 @@ public sealed class AlertWriter
         }
         else if (Utf8.IsValid(value))
         {
-            _json.WriteString(name, value);
+            _json.WritePropertyName(name);
+            _json.WriteRawValue(_escaper.Quote(value), skipInputValidation: true);
         }
         else
         {

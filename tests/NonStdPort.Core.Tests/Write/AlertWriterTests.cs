@@ -105,12 +105,24 @@ public sealed class AlertWriterTests
     [InlineData("C:\\Users\\Jürgen\\AppData\\Local\\Temp\\\"x\".exe")]
     [InlineData("/tmp/tab\there/python3")]
     [InlineData("C:\\日本\\cmd.exe")]
+    [InlineData("a\u0001b\nc\rd\be\ff\u001fg\u007fh\u2028i")]
+    [InlineData("\\\\\"\"\\")]
     public void Values_round_trip_through_JSON_escaping(string image)
     {
         JsonElement alert = WriteOne(new ConnectionRecord { Image = image, DestinationPort = "4444" }, SourceRef.FromFile("dir\\in \"x\".json", 3), out _);
 
         Assert.Equal(image, alert.GetProperty("process_name").GetString());
         Assert.Equal("dir\\in \"x\".json", alert.GetProperty("source").GetProperty("file").GetString());
+    }
+
+    [Fact]
+    public void A_long_value_full_of_escapes_round_trips()
+    {
+        string image = string.Concat(Enumerable.Repeat("C:\\\"x\"\t", 20_000));
+
+        JsonElement alert = WriteOne(new ConnectionRecord { Image = image }, SourceRef.FromFile("f", 1), out _);
+
+        Assert.Equal(image, alert.GetProperty("process_name").GetString());
     }
 
     [Fact]
