@@ -25,14 +25,21 @@ public sealed class AllocationTests
     {
         byte[] record = Encoding.UTF8.GetBytes(text);
         var reader = new RecordReader();
-        int ok = ReadBatch(reader, record, 100); // warm up: JIT, static SearchValues, scratch buffer
+        Assert.Equal(2_000, ReadBatch(reader, record, 2_000)); // warm up: JIT, static tables, scratch buffer
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        ok += ReadBatch(reader, record, 10_000);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // The runtime may still be compiling hot methods (on-stack replacement runs on this thread) during
+        // the first measured batch, so up to three batches are measured. A per-record allocation would show
+        // in every one of them (10,000 records each), so this cannot pass by luck.
+        long fewest = long.MaxValue;
+        for (int attempt = 0; attempt < 3 && fewest != 0; attempt++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            int ok = ReadBatch(reader, record, 10_000);
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.Equal(10_000, ok);
+        }
 
-        Assert.Equal(10_100, ok);
-        Assert.Equal(0, allocated);
+        Assert.Equal(0, fewest);
     }
 
     private static int ReadBatch(RecordReader reader, byte[] record, int count)
