@@ -45,6 +45,22 @@ public sealed partial class SamplesTests
         Assert.Equal(ExpectedBySample()[name], actual);
     }
 
+    [Fact]
+    public void The_atomic_folder_as_one_glob_yields_every_detection_and_reads_cleanly()
+    {
+        // The shell expands samples/atomic/* in name order; the folder holds record files only.
+        string[] files = Directory.GetFiles(Path.Combine(RepositoryPaths.Samples, "atomic")).Order(StringComparer.Ordinal).ToArray();
+
+        CliResult result = CliRunner.Run(["score", .. files]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var rules = result.StdoutLines
+            .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("rule").GetString())
+            .GroupBy(rule => rule)
+            .ToDictionary(g => g.Key!, g => g.Count());
+        Assert.Equal(new Dictionary<string, int> { ["non_standard_port"] = 15, ["beacon"] = 1, ["rdp_port_change"] = 3 }, rules);
+    }
+
     private static string Describe(string alert)
     {
         JsonElement a = JsonDocument.Parse(alert).RootElement;
@@ -52,6 +68,7 @@ public sealed partial class SamplesTests
             a.Line(),
             a.Score(),
             a.GetProperty("process_name").GetString(),
+            a.GetProperty("parent_process").GetString() ?? "null",
             a.GetProperty("destinationip").GetString(),
             a.Port(),
             a.GetProperty("event_time").GetString());
@@ -76,7 +93,7 @@ public sealed partial class SamplesTests
             Match row = Row().Match(line);
             if (current is not null && row.Success)
             {
-                rows.Add(string.Join(" | ", Enumerable.Range(1, 6).Select(i => row.Groups[i].Value.Trim().Trim('`'))));
+                rows.Add(string.Join(" | ", Enumerable.Range(1, 7).Select(i => row.Groups[i].Value.Trim().Trim('`'))));
             }
         }
 
@@ -97,6 +114,6 @@ public sealed partial class SamplesTests
     [GeneratedRegex(@"^### `([^`]+)`$")]
     private static partial Regex Heading();
 
-    [GeneratedRegex(@"^\| *(\d+) *\| *(\d) *\|([^|]+)\|([^|]+)\| *(\d+) *\|([^|]+)\|$")]
+    [GeneratedRegex(@"^\| *(\d+) *\| *(\d) *\|([^|]+)\|([^|]+)\|([^|]+)\| *(\d+) *\|([^|]+)\|$")]
     private static partial Regex Row();
 }

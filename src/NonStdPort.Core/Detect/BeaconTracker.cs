@@ -10,7 +10,7 @@ internal enum BeaconVerdict : byte
     Tracked = 0,
     /// <summary>The key started beaconing with this connection: raise one alert.</summary>
     Started,
-    /// <summary>Arrived more than <c>max_lateness</c> behind the newest event time: counted, not used.</summary>
+    /// <summary>Arrived more than <c>max_lateness</c> behind its key's newest connection: counted, not used.</summary>
     Late,
 }
 
@@ -35,9 +35,12 @@ internal readonly record struct BeaconObservation(
 /// last N connections have intervals whose median lies in [min_interval, max_interval] and whose
 /// jitter (median absolute deviation / median) is at most max_jitter. It is reported once when it
 /// starts beaconing and re-armed after a quiet gap longer than 3 × that median.
-/// Records up to max_lateness behind the newest event time are used in time order; older ones are
-/// counted and ignored. At most max_keys keys are held (least recently used evicted); a key silent
-/// for max_interval × N expires. Once a key exists, observing it allocates nothing.
+/// A record up to max_lateness behind its key's newest connection is used in time order; an older
+/// one is counted and ignored. Lateness is judged per key, not against the partition's newest event
+/// time, because a partition carries many hosts whose clocks disagree: a host running minutes ahead
+/// must not make every other host's records late. At most max_keys keys are held (least recently
+/// used evicted); a key silent for max_interval × N (against the newest event time seen) expires.
+/// Once a key exists, observing it allocates nothing.
 /// One instance per engine (thread / Kafka partition).
 /// </summary>
 internal sealed class BeaconTracker
@@ -80,7 +83,7 @@ internal sealed class BeaconTracker
         _minInterval = options.MinInterval.Ticks;
         _maxInterval = options.MaxInterval.Ticks;
         _maxLateness = options.MaxLateness.Ticks;
-        _expiry = options.MaxInterval.Ticks * options.Count;
+        _expiry = options.MaxInterval.Ticks > long.MaxValue / options.Count ? long.MaxValue : options.MaxInterval.Ticks * options.Count;
         _table = new KeyedStateTable(options.MaxKeys);
         _scratch = new long[_n];
         _states = new KeyState[_table.SlotCapacity];
@@ -122,11 +125,6 @@ internal sealed class BeaconTracker
             _watermark = eventTime;
             ExpireSilentKeys();
         }
-        else if (_watermark - eventTime > _maxLateness)
-        {
-            Late++;
-            return new BeaconObservation(BeaconVerdict.Late, 0, default, 0, 0, 0);
-        }
 
         ReadOnlySpan<byte> key = _key.Clear()
             .AppendFolded(host)
@@ -145,10 +143,16 @@ internal sealed class BeaconTracker
             return Tracked(slot);
         }
 
-        _table.Touch(slot);
         ref KeyState state = ref _states[slot];
         Span<long> times = _times.AsSpan(slot * _n, _n);
         long newest = times[state.Stored - 1];
+        if (newest - eventTime > _maxLateness)
+        {
+            Late++;
+            return new BeaconObservation(BeaconVerdict.Late, state.Count, default, 0, state.FirstSeen, newest);
+        }
+
+        _table.Touch(slot);
         if (eventTime >= newest)
         {
             long gap = eventTime - newest;

@@ -27,7 +27,7 @@ public sealed class EngineCounters
     public long BeaconAlerts;
     /// <summary>RDP port change alerts.</summary>
     public long RdpPortChangeAlerts;
-    /// <summary>Beacon candidates that arrived more than <c>max_lateness</c> behind the newest event time: counted, not used.</summary>
+    /// <summary>Beacon candidates that arrived more than <c>max_lateness</c> behind their key's newest connection: counted, not used.</summary>
     public long LateRecords;
     /// <summary>Beacon keys evicted at <c>max_keys</c> (least recently used first).</summary>
     public long BeaconKeysEvicted;

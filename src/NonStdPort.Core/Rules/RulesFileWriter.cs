@@ -64,8 +64,38 @@ internal static class RulesFileWriter
         return yaml.ToString();
     }
 
-    private static void List(StringBuilder yaml, string key, IEnumerable<string> items) =>
-        yaml.Append(key).Append(": [").AppendJoin(", ", items).AppendLine("]");
+    private const int LineWidth = 100;
+
+    /// <summary>A flow list, wrapped onto indented continuation lines when it grows past <see cref="LineWidth"/>.</summary>
+    private static void List(StringBuilder yaml, string key, IEnumerable<string> items)
+    {
+        string indent = new(' ', key.Length - key.TrimStart().Length + 2);
+        int lineStart = yaml.Length;
+        yaml.Append(key).Append(": [");
+        bool first = true;
+        foreach (string item in items)
+        {
+            if (!first)
+            {
+                yaml.Append(',');
+                if (yaml.Length - lineStart + item.Length + 2 > LineWidth)
+                {
+                    yaml.AppendLine();
+                    lineStart = yaml.Length;
+                    yaml.Append(indent);
+                }
+                else
+                {
+                    yaml.Append(' ');
+                }
+            }
+
+            yaml.Append(item);
+            first = false;
+        }
+
+        yaml.AppendLine("]");
+    }
 
     private static string Bool(bool value) => value ? "true" : "false";
 

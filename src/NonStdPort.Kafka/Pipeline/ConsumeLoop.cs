@@ -14,12 +14,16 @@ namespace NonStdPort.Kafka.Pipeline;
 internal sealed class ConsumeLoop
 {
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long the hand-off may stay full before the partitions are paused.</summary>
+    private static readonly TimeSpan PauseAfter = TimeSpan.FromSeconds(1);
     private const long StoreEveryMs = 50;
 
     private readonly PipelineOptions _options;
     private readonly ConsumerConfig _config;
     private readonly MessageScorer _scorer;
     private readonly ChannelWriter<OutputChunk> _output;
+    private readonly Func<int> _pendingCount;
     private readonly ChunkPool _pool;
     private readonly PipelineCounters _counters;
     private readonly ShutdownCoordinator _shutdown;
@@ -39,6 +43,7 @@ internal sealed class ConsumeLoop
         ConsumerConfig config,
         Func<IRecordProcessor> processorFactory,
         ChannelWriter<OutputChunk> output,
+        Func<int> pendingCount,
         ChunkPool pool,
         PipelineCounters counters,
         ShutdownCoordinator shutdown,
@@ -50,6 +55,7 @@ internal sealed class ConsumeLoop
         _config = config;
         _scorer = new MessageScorer(processorFactory);
         _output = output;
+        _pendingCount = pendingCount;
         _pool = pool;
         _counters = counters;
         _shutdown = shutdown;
@@ -61,12 +67,18 @@ internal sealed class ConsumeLoop
     /// <summary>True while this loop's partitions are paused because the producer side is full.</summary>
     public bool IsPaused => Volatile.Read(ref _paused);
 
+    /// <summary>Partitions this loop holds now.</summary>
+    public int AssignedCount => Volatile.Read(ref _assignedCount);
+
+    private int _assignedCount;
+
     /// <summary>Lag per assigned partition, refreshed by the loop for the stats line.</summary>
     public volatile IReadOnlyList<(TopicPartition Partition, long Lag)> Lag = [];
 
     public void Run()
     {
         bool stoppedSignalled = false;
+        bool committedSignalled = false;
         try
         {
             using var consumer = new ConsumerBuilder<Ignore, ScoredMessage>(_config)
@@ -76,7 +88,7 @@ internal sealed class ConsumeLoop
                 .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions))
                 .SetPartitionsLostHandler((_, partitions) => OnLost(partitions))
                 .SetErrorHandler((_, error) => OnError(error))
-                .SetLogHandler((_, message) => _log($"kafka {message.Level.ToString().ToLowerInvariant()}: {message.Facility}: {message.Message}"))
+                .SetLogHandler(KafkaLog.To(_log))
                 .Build();
             _consumer = consumer;
             consumer.Subscribe(_options.InputTopics);
@@ -99,12 +111,17 @@ internal sealed class ConsumeLoop
                 }
             }
 
+            // Stop reading: from here Consume only serves rebalances and the group session.
+            consumer.Pause(consumer.Assignment);
             HandOver();
             _shutdown.ConsumerStopped();
             stoppedSignalled = true;
-            _shutdown.WaitProducerDrained();
+            Serve(consumer, () => _shutdown.IsProducerDrained);
             StoreOffsets(consumer);
-            CommitStored(consumer);
+            CommitFinal(consumer);
+            committedSignalled = true;
+            _shutdown.ConsumerCommitted();
+            Serve(consumer, () => _shutdown.AllCommitted);
             _closing = true;
             consumer.Close();
         }
@@ -117,6 +134,11 @@ internal sealed class ConsumeLoop
             if (!stoppedSignalled)
             {
                 _shutdown.ConsumerStopped();
+            }
+
+            if (!committedSignalled)
+            {
+                _shutdown.ConsumerGone();
             }
 
             _consumer = null;
@@ -173,6 +195,7 @@ internal sealed class ConsumeLoop
         }
 
         var state = Partition(result.TopicPartition);
+        state.Next = result.Offset.Value + 1;
         if (scored.Alerts == 0 && (scored.Malformed == 0 || _options.DlqTopic is null))
         {
             state.Tracker.Add(result.Offset.Value, hasOutputs: false);
@@ -197,15 +220,29 @@ internal sealed class ConsumeLoop
         }
     }
 
-    /// <summary>Moves held chunks to the producer; pauses while any are held, resumes when none are.</summary>
+    /// <summary>
+    /// Moves held chunks to the producer. A short stall (a burst, a slow broker) is waited out
+    /// without polling; one longer than <see cref="PauseAfter"/> pauses every assigned partition
+    /// and keeps polling, which serves rebalances and stays within max.poll.interval.ms however
+    /// long the output is away. Consumption resumes once the hand-off has drained to half.
+    /// </summary>
     private void FlowControl(IConsumer<Ignore, ScoredMessage> consumer)
     {
         FlushBlocked();
+        if (_blocked.Count > 0 && !_paused)
+        {
+            long until = Environment.TickCount64 + (long)PauseAfter.TotalMilliseconds;
+            while (_blocked.Count > 0 && Environment.TickCount64 < until && !_shutdown.Stop.IsCancellationRequested)
+            {
+                WaitForRoom(until);
+                FlushBlocked();
+            }
+        }
+
         if (_blocked.Count > 0)
         {
             if (!_paused || _repause)
             {
-                // Keep calling Consume while paused: it serves rebalances and keeps the group membership alive.
                 consumer.Pause(consumer.Assignment);
                 if (!_paused)
                 {
@@ -216,10 +253,49 @@ internal sealed class ConsumeLoop
                 _repause = false;
             }
         }
-        else if (_paused)
+        else if (_paused && _pendingCount() <= _options.MaxPendingMessages / 2)
         {
-            consumer.Resume(consumer.Assignment);
+            // Resume only once the channel has drained to half, so a slow output does not cause a
+            // pause/resume cycle per message. Then seek each partition to the record after the last
+            // one consumed: the fetch restarts exactly there, neither skipping nor repeating.
+            var assignment = consumer.Assignment;
+            consumer.Resume(assignment);
+            foreach (var partition in assignment)
+            {
+                if (_partitions.TryGetValue(partition, out var state) && state.Next >= 0)
+                {
+                    try
+                    {
+                        consumer.Seek(new TopicPartitionOffset(partition, state.Next));
+                    }
+                    catch (KafkaException e)
+                    {
+                        _log($"cannot seek {partition} to {state.Next}: {e.Error.Reason}");
+                    }
+                }
+            }
+
             Volatile.Write(ref _paused, false);
+        }
+    }
+
+    private void WaitForRoom(long until)
+    {
+        long remaining = until - Environment.TickCount64;
+        if (remaining <= 0)
+        {
+            return;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Stop);
+        timeout.CancelAfter(TimeSpan.FromMilliseconds(remaining));
+        try
+        {
+            _output.WaitToWriteAsync(timeout.Token).AsTask().GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            // Still no room: the caller pauses.
         }
     }
 
@@ -298,6 +374,66 @@ internal sealed class ConsumeLoop
         }
     }
 
+    /// <summary>
+    /// The last commit before leaving the group. A rebalance in progress (another member joining
+    /// or leaving) rejects commits until it completes, so serve it and retry until the deadline;
+    /// partitions are paused, so nothing new is read meanwhile (a message of a newly assigned
+    /// partition is dropped unstored and read again by its next owner).
+    /// </summary>
+    private void CommitFinal(IConsumer<Ignore, ScoredMessage> consumer)
+    {
+        while (true)
+        {
+            try
+            {
+                consumer.Commit();
+                return;
+            }
+            catch (KafkaException e) when (e.Error.Code == ErrorCode.Local_NoOffset)
+            {
+                return;
+            }
+            catch (KafkaException e) when (e.Error.Code is ErrorCode.RebalanceInProgress or ErrorCode.IllegalGeneration
+                or ErrorCode.Local_State && !_shutdown.Hard.IsCancellationRequested)
+            {
+                ServeOnce(consumer);
+                StoreOffsets(consumer);
+            }
+            catch (KafkaException e)
+            {
+                _log("final commit failed: " + e.Error.Reason);
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// While stopping: keeps polling (partitions paused, nothing read) until <paramref name="done"/>
+    /// or the deadline, so this member keeps taking part in rebalances and the other members'
+    /// commits are not held up by a rebalance waiting on it.
+    /// </summary>
+    private void Serve(IConsumer<Ignore, ScoredMessage> consumer, Func<bool> done)
+    {
+        while (!done() && !_shutdown.Hard.IsCancellationRequested)
+        {
+            ServeOnce(consumer);
+        }
+    }
+
+    private void ServeOnce(IConsumer<Ignore, ScoredMessage> consumer)
+    {
+        try
+        {
+            consumer.Pause(consumer.Assignment);
+            // A message of a partition assigned after the pause is dropped unstored: its next owner reads it.
+            consumer.Consume(PollTimeout);
+        }
+        catch (ConsumeException)
+        {
+            // Only serving the group here.
+        }
+    }
+
     private void CommitStored(IConsumer<Ignore, ScoredMessage> consumer, List<TopicPartitionOffset>? offsets = null)
     {
         try
@@ -329,6 +465,7 @@ internal sealed class ConsumeLoop
         }
 
         _repause = _paused;
+        Volatile.Write(ref _assignedCount, _partitions.Count);
     }
 
     /// <summary>
@@ -418,6 +555,8 @@ internal sealed class ConsumeLoop
             }
         }
 
+        Volatile.Write(ref _assignedCount, _partitions.Count);
+
         // Detection state lives with this consumer's partitions; rebuild it from new records.
         _scorer.ResetState();
     }
@@ -455,5 +594,8 @@ internal sealed class ConsumeLoop
         public TopicPartition Partition { get; } = partition;
         public OffsetTracker Tracker { get; } = new();
         public long Stored { get; set; } = -1;
+
+        /// <summary>The offset after the last record consumed, or -1 before the first.</summary>
+        public long Next { get; set; } = -1;
     }
 }

@@ -3,7 +3,7 @@ using Confluent.Kafka;
 namespace NonStdPort.Kafka.Pipeline;
 
 /// <summary>The librdkafka settings of the pipeline's clients: defaults, then <c>-X</c>, then what the guarantee needs.</summary>
-internal static class KafkaClientConfig
+public static class KafkaClientConfig
 {
     /// <summary>The consumers' settings.</summary>
     public static ConsumerConfig Consumer(PipelineOptions options)
@@ -13,10 +13,14 @@ internal static class KafkaClientConfig
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoCommit = true,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
-            // Bounds prefetched memory per consumer (librdkafka's default is 64 MiB).
-            QueuedMaxMessagesKbytes = 16 * 1024,
+            // Bounds prefetched memory per consumer (librdkafka's default is 64 MiB)...
+            QueuedMaxMessagesKbytes = 32 * 1024,
+            // ...without the default 100,000 messages per partition that, over many partitions,
+            // keeps the queue "full" and backs every fetch off for a second (fetch.queue.backoff.ms).
+            QueuedMinMessages = 10_000,
             ConsumeResultFields = "topic",
         };
+        config.Set("fetch.queue.backoff.ms", "10");
         config.Set("auto.offset.reset", options.AutoOffsetReset);
         Apply(config, options);
         config.GroupId = options.GroupId;

@@ -71,6 +71,21 @@ public sealed class KafkaPipeline
         }
     }
 
+    /// <summary>Input partitions assigned to this pipeline's consumers now.</summary>
+    public int AssignedPartitions
+    {
+        get
+        {
+            int count = 0;
+            foreach (var loop in _loops)
+            {
+                count += loop.AssignedCount;
+            }
+
+            return count;
+        }
+    }
+
     /// <summary>The offset stored for commit per input partition (the next record to read).</summary>
     public IReadOnlyDictionary<TopicPartition, long> CommittedOffsets => _committed;
 
@@ -101,6 +116,7 @@ public sealed class KafkaPipeline
     /// </summary>
     public async Task<PipelineTotals> RunAsync(CancellationToken stop)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         using var shutdown = new ShutdownCoordinator(stop, _options.Consumers, _options.ShutdownTimeout);
         _shutdown = shutdown;
         var channel = Channel.CreateBounded<OutputChunk>(new BoundedChannelOptions(_options.MaxPendingMessages)
@@ -112,7 +128,7 @@ public sealed class KafkaPipeline
 
         using var producer = new ProducerBuilder<byte[]?, byte[]>(KafkaClientConfig.Producer(_options))
             .SetErrorHandler((_, error) => OnProducerError(error))
-            .SetLogHandler((_, message) => Log($"kafka {message.Level.ToString().ToLowerInvariant()}: {message.Facility}: {message.Message}"))
+            .SetLogHandler(KafkaLog.To(Log))
             .Build();
         var produce = Task.Run(() => new ProduceStage(producer, channel.Reader, Fail).RunAsync(shutdown.Hard));
 
@@ -121,7 +137,7 @@ public sealed class KafkaPipeline
         var threads = new Thread[_loops.Length];
         for (int i = 0; i < _loops.Length; i++)
         {
-            _loops[i] = new ConsumeLoop(_options, consumerConfig, _processorFactory, channel.Writer, pool, _counters, shutdown, _committed, Log, Fail);
+            _loops[i] = new ConsumeLoop(_options, consumerConfig, _processorFactory, channel.Writer, () => channel.Reader.Count, pool, _counters, shutdown, _committed, Log, Fail);
             threads[i] = new Thread(_loops[i].Run) { IsBackground = true, Name = $"nonstdport-consume-{i}" };
             threads[i].Start();
         }
@@ -139,7 +155,10 @@ public sealed class KafkaPipeline
         }
 
         _shutdown = null;
-        return _counters.Snapshot();
+        var totals = _counters.Snapshot();
+        Log("summary: " + StatsReporter.Format(totals, totals.Records / Math.Max(clock.Elapsed.TotalSeconds, 1e-3))[7..] +
+            $", {clock.Elapsed.TotalSeconds:F1} s" + (Failure is { } failure ? ", failed: " + failure : ""));
+        return totals;
     }
 
     private static void Flush(IProducer<byte[]?, byte[]> producer, CancellationToken hard)

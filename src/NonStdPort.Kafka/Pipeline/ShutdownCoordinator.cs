@@ -11,6 +11,7 @@ internal sealed class ShutdownCoordinator : IDisposable
     private readonly CancellationTokenSource _hard = new();
     private readonly CountdownEvent _consumersStopped;
     private readonly ManualResetEventSlim _producerDrained = new();
+    private readonly CountdownEvent _consumersCommitted;
     private readonly TimeSpan _timeout;
     private readonly CancellationTokenRegistration _onStop;
 
@@ -18,6 +19,7 @@ internal sealed class ShutdownCoordinator : IDisposable
     {
         _stop = CancellationTokenSource.CreateLinkedTokenSource(external);
         _consumersStopped = new CountdownEvent(consumers);
+        _consumersCommitted = new CountdownEvent(consumers);
         _timeout = timeout;
         _onStop = _stop.Token.Register(() => _hard.CancelAfter(_timeout));
     }
@@ -60,21 +62,30 @@ internal sealed class ShutdownCoordinator : IDisposable
     /// <summary>The producer has delivered (or given up on) everything.</summary>
     public void ProducerDrained() => _producerDrained.Set();
 
-    /// <summary>Waits for <see cref="ProducerDrained"/> (or the deadline).</summary>
-    public void WaitProducerDrained()
+    /// <summary>True once the producer has delivered (or given up on) everything.</summary>
+    public bool IsProducerDrained => _producerDrained.IsSet;
+
+    /// <summary>
+    /// A consume loop has committed (or failed to). Loops leave the group only once all have,
+    /// so that no loop's leaving starts a rebalance while another is still committing.
+    /// </summary>
+    public void ConsumerCommitted() => _consumersCommitted.Signal();
+
+    /// <summary>True once every consume loop has committed.</summary>
+    public bool AllCommitted => _consumersCommitted.IsSet;
+
+    /// <summary>Counts a loop that ended before it could commit, so the others do not wait for it.</summary>
+    public void ConsumerGone()
     {
-        try
+        if (_consumersCommitted.CurrentCount > 0)
         {
-            _producerDrained.Wait(Hard);
-        }
-        catch (OperationCanceledException)
-        {
-            // Deadline: commit what was acknowledged; the rest is read again after a restart.
+            _consumersCommitted.Signal();
         }
     }
 
     public void Dispose()
     {
+        _consumersCommitted.Dispose();
         _onStop.Dispose();
         _stop.Dispose();
         _hard.Dispose();

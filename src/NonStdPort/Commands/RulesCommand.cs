@@ -7,13 +7,19 @@ namespace NonStdPort.Cli.Commands;
 internal static class RulesCommand
 {
     /// <summary>The file is valid.</summary>
-    public const int ExitOk = 0;
+    public const int ExitOk = ExitCodes.Ok;
 
     /// <summary>The file has errors (each printed as FILE:LINE:COL: message).</summary>
     public const int ExitInvalid = 1;
 
     /// <summary>The file could not be read.</summary>
-    public const int ExitUnreadable = 2;
+    public const int ExitUnreadable = ExitCodes.UsageOrIo;
+
+    private const string ExitCodesHelp =
+        "Exit codes:\n" +
+        "  0  the rules file is valid (check) or the rule set was printed (show)\n" +
+        "  1  the rules file has errors, each printed on stderr as FILE:LINE:COL: message\n" +
+        "  2  usage error, or the rules file could not be read";
 
     public static Command Create()
     {
@@ -32,8 +38,12 @@ internal static class RulesCommand
         var file = new Argument<FileInfo>("FILE") { Description = "The YAML rules file to validate." };
         var check = new Command(
             "check",
-            "Validate a rules file. Prints 'OK: ...' with a summary of the effective rules and exits 0; otherwise " +
-            $"prints every error as FILE:LINE:COL: message on stderr and exits {ExitInvalid} ({ExitUnreadable} when the file cannot be read).");
+            "Validate a rules file: unknown keys, wrong types, bad CIDRs, ports outside 0-65535, bad durations. " +
+            "Prints 'OK: ...' with a summary of the effective rules, or every error as FILE:LINE:COL: message on stderr.\n\n" +
+            "Examples:\n" +
+            "  nonstdport rules check rules.yaml\n" +
+            "  nonstdport rules show > rules.yaml && nonstdport rules check rules.yaml\n\n" +
+            ExitCodesHelp);
         check.Arguments.Add(file);
         check.SetAction(parseResult =>
         {
@@ -72,7 +82,12 @@ internal static class RulesCommand
         var show = new Command(
             "show",
             "Print the effective rule set (the defaults merged with --rules FILE) as YAML. The output is itself a valid " +
-            "rules file: 'nonstdport rules show > rules.yaml' gives a complete file to edit.");
+            "rules file with every key and every list written out.\n\n" +
+            "Examples:\n" +
+            "  nonstdport rules show                       the built-in defaults\n" +
+            "  nonstdport rules show --rules site.yaml     what site.yaml changes, merged over the defaults\n" +
+            "  nonstdport rules show > rules.yaml          a complete file to start editing from\n\n" +
+            ExitCodesHelp);
         show.Options.Add(rulesOption);
         show.SetAction(parseResult =>
         {

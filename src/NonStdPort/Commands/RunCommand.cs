@@ -1,14 +1,268 @@
 using System.CommandLine;
+using NonStdPort.Cli.Configuration;
+using NonStdPort.Cli.Run;
+using NonStdPort.Core;
+using NonStdPort.Core.Rules;
+using NonStdPort.Kafka.Broker;
+using NonStdPort.Kafka.Hosting;
+using NonStdPort.Kafka.Pipeline;
 
 namespace NonStdPort.Cli.Commands;
 
-/// <summary>`nonstdport run`.</summary>
+/// <summary>`nonstdport run`: Kafka → score → Kafka, at least once.</summary>
 internal static class RunCommand
 {
+    /// <summary>Partitions of each topic the embedded broker creates.</summary>
+    internal const int EmbeddedPartitions = 4;
+
+    private const string Description =
+        "Consume raw Sysmon records from Kafka, score each one, and produce the alerts to an output topic, at " +
+        "least once: an input offset is committed only after every alert and dead letter of that record and of " +
+        "all earlier records of its partition has been acknowledged by the broker. A message may hold one record " +
+        "or several separated by newlines. Alerts are keyed by host name with headers risk_score and technique; " +
+        "malformed records go unchanged to --dlq-topic with headers reason, source_topic, source_partition and " +
+        "source_offset (without one they are logged to stderr and counted). Settings come from appsettings.json " +
+        "(or --config), then NONSTDPORT_* environment variables (NONSTDPORT_BootstrapServers, " +
+        "NONSTDPORT_InputTopics__0, NONSTDPORT_Kafka__security.protocol, ...), then these flags. With no bootstrap " +
+        "servers anywhere, an embedded mock broker starts in this process (for trying it out: 5 MiB / 100,000 " +
+        "messages per partition, older data silently dropped) and the alerts are read back and printed to stdout; " +
+        "with --replay the demo exits once the file is processed. SIGINT/SIGTERM stop it gracefully: stop " +
+        "consuming, drain, flush, commit, leave the group, exit 0 within --shutdown-timeout.";
+
     public static Command Create()
     {
-        var command = new Command("run", "Not implemented yet.");
-        command.SetAction(_ => 2);
+        var bootstrap = new Option<string?>("--bootstrap-servers", "-b")
+        {
+            Description = "Kafka brokers, HOST:PORT[,HOST:PORT...]. None configured: start an embedded mock broker.",
+            HelpName = "HOSTS",
+        };
+        var inputs = new Option<string[]>("--input-topic", "-t")
+        {
+            Description = $"Topic to consume (repeatable). Default: {PipelineOptions.DefaultInputTopic}.",
+            HelpName = "TOPIC",
+        };
+        var group = new Option<string?>("--group-id", "-g")
+        {
+            Description = $"Consumer group; instances with the same group split the partitions. Default: {PipelineOptions.DefaultGroupId}.",
+            HelpName = "GROUP",
+        };
+        var output = new Option<string?>("--output-topic", "-o")
+        {
+            Description = $"Topic the alerts go to. Default: {PipelineOptions.DefaultOutputTopic}.",
+            HelpName = "TOPIC",
+        };
+        var dlq = new Option<string?>("--dlq-topic")
+        {
+            Description = "Dead-letter topic for malformed records. Default: none (logged to stderr and counted).",
+            HelpName = "TOPIC",
+        };
+        var rules = new Option<string?>("--rules")
+        {
+            Description = "Rules file (YAML); default: the built-in rules (see `nonstdport rules show`).",
+            HelpName = "FILE",
+        };
+        var settings = new Option<string[]>("-X")
+        {
+            Description = "Any librdkafka setting for every client, as key=value (repeatable), e.g. -X security.protocol=SASL_SSL " +
+                          "-X sasl.mechanism=PLAIN -X compression.type=zstd. Settings the guarantee depends on (acks, " +
+                          "enable.idempotence, enable.auto.offset.store) cannot be changed.",
+            HelpName = "KEY=VALUE",
+        };
+        var statsInterval = new Option<string?>("--stats-interval")
+        {
+            Description = "How often a stats line goes to stderr (records/s, alerts by score, dead letters, suppressed, lag per partition); 0 turns it off. Default: 10s.",
+            HelpName = "DURATION",
+        };
+        var shutdownTimeout = new Option<string?>("--shutdown-timeout")
+        {
+            Description = "Longest a graceful stop may take to drain, flush and commit; what is not acknowledged by then is read again on restart. Default: 30s.",
+            HelpName = "DURATION",
+        };
+        var consumers = new Option<int?>("--consumers")
+        {
+            Description = "Consumers in this process, each scoring its partitions on its own thread. Default: one per core.",
+            HelpName = "N",
+        };
+        var replay = new Option<string?>("--replay")
+        {
+            Description = "First produce this file's records (NDJSON, XML events, gzip) into the first input topic, keyed by host name.",
+            HelpName = "FILE",
+        };
+        var configFile = new Option<string?>("--config")
+        {
+            Description = $"Settings file to read instead of ./{RunSettingsLoader.DefaultFile}.",
+            HelpName = "FILE",
+        };
+
+        var command = new Command("run", Description)
+        {
+            bootstrap, inputs, group, output, dlq, rules, settings, statsInterval, shutdownTimeout, consumers, replay, configFile,
+        };
+        command.SetAction(parse =>
+        {
+            var flags = new RunFlags
+            {
+                BootstrapServers = parse.GetValue(bootstrap),
+                InputTopics = parse.GetValue(inputs),
+                GroupId = parse.GetValue(group),
+                OutputTopic = parse.GetValue(output),
+                DlqTopic = parse.GetValue(dlq),
+                Rules = parse.GetValue(rules),
+                ClientSettings = parse.GetValue(settings),
+                StatsInterval = parse.GetValue(statsInterval),
+                ShutdownTimeout = parse.GetValue(shutdownTimeout),
+                Consumers = parse.GetValue(consumers),
+                Replay = parse.GetValue(replay),
+                ConfigFile = parse.GetValue(configFile),
+            };
+            return Execute(flags, Console.Error);
+        });
         return command;
+    }
+
+    internal static int Execute(RunFlags flags, TextWriter log)
+    {
+        RunSettings resolved;
+        string? error;
+        try
+        {
+            resolved = RunSettingsLoader.Load(flags, out error);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or FormatException)
+        {
+            log.WriteLine($"nonstdport run: cannot read settings: {e.Message}");
+            return KafkaExitCodes.Usage;
+        }
+
+        if (error is not null)
+        {
+            log.WriteLine($"nonstdport run: {error}");
+            return KafkaExitCodes.Usage;
+        }
+
+        if (resolved.ReplayPath is { } replayPath && !File.Exists(replayPath))
+        {
+            log.WriteLine($"nonstdport run: --replay: no such file: {replayPath}");
+            return KafkaExitCodes.Usage;
+        }
+
+        RuleSet rules;
+        try
+        {
+            rules = resolved.RulesPath is { } path ? RulesFile.Load(path) : RuleSet.Default;
+        }
+        catch (Exception e) when (e is RulesFileException or IOException)
+        {
+            log.WriteLine($"nonstdport run: {e.Message}");
+            return KafkaExitCodes.Usage;
+        }
+
+        using var stop = new StopSignal();
+        return RunAsync(resolved, rules, log, stop.Token).GetAwaiter().GetResult();
+    }
+
+    private static async Task<int> RunAsync(RunSettings settings, RuleSet rules, TextWriter log, CancellationToken stop)
+    {
+        var options = settings.Pipeline;
+        using MockCluster? embedded = options.BootstrapServers is null ? StartEmbedded(options, log) : null;
+        if (embedded is not null)
+        {
+            options = EmbeddedOptions(options, embedded, settings.ConsumersGiven);
+        }
+
+        using var demoDone = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var pipeline = new KafkaPipeline(options, rules, new EngineOptions(), log);
+        using var echo = embedded is null ? null : new AlertEcho(options, options.OutputTopic, EmbeddedPartitions, Console.OpenStandardOutput(), log);
+        var running = Task.Run(() => pipeline.RunAsync(demoDone.Token));
+
+        if (settings.ReplayPath is { } replayPath)
+        {
+            Dictionary<Confluent.Kafka.TopicPartition, long> ends;
+            try
+            {
+                ends = await Replay.RunAsync(replayPath, options.InputTopics[0], options, EngineOptions.DefaultMaxRecordBytes, log, stop).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is Confluent.Kafka.KafkaException or IOException)
+            {
+                log.WriteLine($"nonstdport run: --replay failed: {e.Message}");
+                demoDone.Cancel();
+                await running.ConfigureAwait(false);
+                return KafkaExitCodes.Failed;
+            }
+            catch (OperationCanceledException)
+            {
+                ends = [];
+            }
+
+            if (echo is not null)
+            {
+                // The demo ends once every replayed record is committed and every alert is printed.
+                await WaitUntilAsync(() => Processed(pipeline, ends) && echo.Count >= pipeline.Totals.AlertsDelivered, running, stop).ConfigureAwait(false);
+                demoDone.Cancel();
+            }
+        }
+
+        await running.ConfigureAwait(false);
+        return pipeline.Failure is null ? KafkaExitCodes.Ok : KafkaExitCodes.Failed;
+    }
+
+    /// <summary>
+    /// The mock broker's group coordinator can stall for tens of seconds when a second member joins
+    /// or leaves, so the embedded run uses one consumer (unless --consumers says otherwise) and a
+    /// short session, which bounds such a stall to seconds.
+    /// </summary>
+    private static PipelineOptions EmbeddedOptions(PipelineOptions options, MockCluster embedded, bool consumersGiven)
+    {
+        var client = new Dictionary<string, string>(options.ClientSettings);
+        client.TryAdd("session.timeout.ms", "6000");
+        client.TryAdd("heartbeat.interval.ms", "500");
+        return options with
+        {
+            BootstrapServers = embedded.BootstrapServers,
+            Consumers = consumersGiven ? options.Consumers : 1,
+            ClientSettings = client,
+        };
+    }
+
+    private static MockCluster StartEmbedded(PipelineOptions options, TextWriter log)
+    {
+        var cluster = MockCluster.Start(brokers: 1);
+        foreach (string topic in options.InputTopics.Append(options.OutputTopic))
+        {
+            cluster.CreateTopic(topic, EmbeddedPartitions);
+        }
+
+        if (options.DlqTopic is { } dlq)
+        {
+            cluster.CreateTopic(dlq, 1);
+        }
+
+        log.WriteLine(
+            $"no bootstrap servers configured: started an embedded mock broker at {cluster.BootstrapServers} " +
+            $"(in this process, for trying things out; topics {string.Join(", ", options.InputTopics)} -> {options.OutputTopic}, " +
+            $"{EmbeddedPartitions} partitions each; data is gone at exit). Use --bootstrap-servers for a real cluster.");
+        return cluster;
+    }
+
+    private static bool Processed(KafkaPipeline pipeline, Dictionary<Confluent.Kafka.TopicPartition, long> ends)
+    {
+        var committed = pipeline.CommittedOffsets;
+        foreach (var (partition, end) in ends)
+        {
+            if (!committed.TryGetValue(partition, out long done) || done < end)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, Task running, CancellationToken stop)
+    {
+        while (!condition() && !running.IsCompleted && !stop.IsCancellationRequested)
+        {
+            await Task.Delay(50, CancellationToken.None).ConfigureAwait(false);
+        }
     }
 }

@@ -24,6 +24,7 @@ internal interface IRecordSink
 /// </summary>
 internal sealed class RecordFramer
 {
+    private static ReadOnlySpan<byte> EventStart => "<Event"u8;
     private static ReadOnlySpan<byte> EventEnd => "</Event"u8;
     private static ReadOnlySpan<byte> Bom => [0xEF, 0xBB, 0xBF];
 
@@ -37,6 +38,7 @@ internal sealed class RecordFramer
     private long _recordLine;
     private long _scanned;
     private bool _atStreamStart;
+    private JsonObjectScanner _json;
 
     /// <summary>Creates a framer that reports records longer than <paramref name="maxRecordBytes"/> as oversize.</summary>
     public RecordFramer(int maxRecordBytes)
@@ -52,8 +54,10 @@ internal sealed class RecordFramer
         Between,
         InLine,
         InXml,
+        InJson,
         DiscardLine,
         DiscardXml,
+        DiscardJson,
     }
 
     /// <summary>The 1-based line the framer has reached (the start of the bytes not yet consumed).</summary>
@@ -89,7 +93,9 @@ internal sealed class RecordFramer
                 Mode.Between => SkipToRecord(ref buffer, isFinal),
                 Mode.InLine => FrameLine(ref buffer, isFinal, sink),
                 Mode.InXml => FrameXml(ref buffer, isFinal, sink),
+                Mode.InJson => FrameJson(ref buffer, isFinal, sink),
                 Mode.DiscardLine => DiscardLine(ref buffer),
+                Mode.DiscardJson => DiscardJson(ref buffer),
                 _ => DiscardXml(ref buffer, isFinal),
             };
 
@@ -147,10 +153,10 @@ internal sealed class RecordFramer
 
         _recordLine = _line;
         _scanned = 0;
-        if (reader.UnreadSpan[0] != (byte)'<')
+        byte first = reader.UnreadSpan[0];
+        if (first != (byte)'<')
         {
-            _mode = Mode.InLine;
-            return true;
+            return StartTextRecord(ref buffer, first, isFinal);
         }
 
         Span<byte> headBuffer = stackalloc byte[ClassifyBytes];
@@ -172,6 +178,102 @@ internal sealed class RecordFramer
             default:
                 return SkipMarkup(ref buffer, markup, isFinal);
         }
+    }
+
+    private enum LineShape : byte
+    {
+        NeedMore,
+        Yes,
+        No,
+    }
+
+    /// <summary>
+    /// A record that does not start with '&lt;': one JSON object per line, unless the line is a lone
+    /// <c>{</c> (a pretty-printed object, read to its closing brace). Furniture is skipped:
+    /// evtx_dump's <c>Record N</c> separator lines, and the <c>[</c>, <c>,</c> and <c>]</c> of a
+    /// JSON array whose elements stand on lines of their own (<c>ConvertTo-Json</c>, <c>jq -s</c>).
+    /// </summary>
+    private bool StartTextRecord(ref ReadOnlySequence<byte> buffer, byte first, bool isFinal)
+    {
+        if (first == (byte)',')
+        {
+            // Between two array elements: the comma belongs to no record.
+            buffer = buffer.Slice(1);
+            return true;
+        }
+
+        LineShape shape = first switch
+        {
+            (byte)'{' => LineIs(buffer, "{"u8, digitsAfter: false, isFinal),
+            (byte)'R' => LineIs(buffer, "Record "u8, digitsAfter: true, isFinal),
+            (byte)'[' => LineIs(buffer, "["u8, digitsAfter: false, isFinal),
+            (byte)']' => LineIs(buffer, "]"u8, digitsAfter: false, isFinal),
+            _ => LineShape.No,
+        };
+        if (shape == LineShape.NeedMore)
+        {
+            return false;
+        }
+
+        if (shape == LineShape.No)
+        {
+            _mode = Mode.InLine;
+            return true;
+        }
+
+        if (first == (byte)'{')
+        {
+            _json.Reset();
+            _mode = Mode.InJson;
+            return true;
+        }
+
+        // "Record 17", "[" or "]" alone on a line: furniture between records, not a record.
+        SequencePosition end = buffer.PositionOf((byte)'\n') ?? buffer.End;
+        buffer = buffer.Slice(end);
+        return true;
+    }
+
+    /// <summary>Whether the line at the start of <paramref name="buffer"/> is <paramref name="prefix"/> (then digits, if asked) and trailing whitespace.</summary>
+    private static LineShape LineIs(ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> prefix, bool digitsAfter, bool isFinal)
+    {
+        const int Longest = 40;
+        Span<byte> head = stackalloc byte[Longest];
+        int length = (int)Math.Min(buffer.Length, Longest);
+        buffer.Slice(0, length).CopyTo(head);
+        ReadOnlySpan<byte> line = head[..length];
+        int newline = line.IndexOf((byte)'\n');
+        if (newline >= 0)
+        {
+            line = line[..newline];
+        }
+        else if (!isFinal && length < Longest)
+        {
+            return LineShape.NeedMore;
+        }
+        else if (length == Longest)
+        {
+            return LineShape.No;
+        }
+
+        if (!line.StartsWith(prefix))
+        {
+            return LineShape.No;
+        }
+
+        ReadOnlySpan<byte> rest = line[prefix.Length..];
+        if (digitsAfter)
+        {
+            int digits = rest.IndexOfAnyExceptInRange((byte)'0', (byte)'9');
+            if (digits == 0 || rest.IsEmpty)
+            {
+                return LineShape.No;
+            }
+
+            rest = digits < 0 ? default : rest[digits..];
+        }
+
+        return rest.IndexOfAnyExcept((byte)' ', (byte)'\t', (byte)'\r') < 0 ? LineShape.Yes : LineShape.No;
     }
 
     private enum Markup : byte
@@ -303,23 +405,32 @@ internal sealed class RecordFramer
             end = FindEventEnd(buffer, _scanned, isFinal, out resumeAt);
         }
 
+        // An event cut short (a writer that died mid-event) must not take the next one with it: it
+        // ends where the next <Event starts, and the reader reports it as malformed. Only a start
+        // within the first MaxRecordBytes counts, so the outcome is the same however the stream
+        // is cut into segments (a longer event is oversize either way).
+        bool searchedToTheEnd = end >= 0 || isFinal;
+        if (searchedToTheEnd || resumeAt > _maxRecordBytes)
+        {
+            long limit = Math.Min(end >= 0 ? end : buffer.Length, _maxRecordBytes);
+            long cut = NextEventStart(buffer.Slice(0, limit));
+            if (cut > 0)
+            {
+                DeliverSpanningLines(ref buffer, cut, trimCarriageReturn: false, sink);
+                return true;
+            }
+        }
+
         if (end >= 0)
         {
-            ReadOnlySequence<byte> record = buffer.Slice(0, end);
-            Deliver(record, trimCarriageReturn: false, sink);
-            _line += CountNewlines(record);
-            buffer = buffer.Slice(end);
-            _mode = Mode.Between;
+            DeliverSpanningLines(ref buffer, end, trimCarriageReturn: false, sink);
             return true;
         }
 
         if (isFinal)
         {
             // Unterminated: hand it over as it is so the reader reports it as malformed.
-            Deliver(buffer, trimCarriageReturn: true, sink);
-            _line += CountNewlines(buffer);
-            buffer = buffer.Slice(buffer.End);
-            _mode = Mode.Between;
+            DeliverSpanningLines(ref buffer, buffer.Length, trimCarriageReturn: true, sink);
             return false;
         }
 
@@ -332,6 +443,48 @@ internal sealed class RecordFramer
 
         _scanned = resumeAt;
         return false;
+    }
+
+    /// <summary>Where a second <c>&lt;Event</c> start tag begins inside <paramref name="record"/>, or -1.</summary>
+    private static long NextEventStart(ReadOnlySequence<byte> record)
+    {
+        if (record.IsSingleSegment)
+        {
+            ReadOnlySpan<byte> span = record.FirstSpan;
+            for (int from = 1; from < span.Length;)
+            {
+                int at = span[from..].IndexOf(EventStart);
+                if (at < 0)
+                {
+                    return -1;
+                }
+
+                from += at + EventStart.Length;
+                if (from < span.Length && IsNameEnd(span[from]))
+                {
+                    return from - EventStart.Length;
+                }
+            }
+
+            return -1;
+        }
+
+        // Rare: the record straddles segments. Walk its tags.
+        var reader = new SequenceReader<byte>(record);
+        reader.Advance(1);
+        while (reader.TryAdvanceTo((byte)'<', advancePastDelimiter: false))
+        {
+            long tagStart = reader.Consumed;
+            if (reader.IsNext(EventStart, advancePast: true) && reader.TryPeek(out byte b) && IsNameEnd(b))
+            {
+                return tagStart;
+            }
+
+            reader.Rewind(reader.Consumed - tagStart);
+            reader.Advance(1);
+        }
+
+        return -1;
     }
 
     /// <summary>
@@ -351,6 +504,53 @@ internal sealed class RecordFramer
         Span<byte> before = stackalloc byte[1];
         buffer.Slice(length - 1, 1).CopyTo(before);
         return before[0] == (byte)'/' ? length + 1 : -1;
+    }
+
+    /// <summary>A pretty-printed JSON object that ends at its closing brace, lines later.</summary>
+    private bool FrameJson<TSink>(ref ReadOnlySequence<byte> buffer, bool isFinal, TSink sink)
+        where TSink : IRecordSink
+    {
+        long end = _json.Scan(buffer.Slice(_scanned));
+        if (end >= 0)
+        {
+            DeliverSpanningLines(ref buffer, _scanned + end, trimCarriageReturn: false, sink);
+            return true;
+        }
+
+        if (isFinal)
+        {
+            DeliverSpanningLines(ref buffer, buffer.Length, trimCarriageReturn: true, sink);
+            return false;
+        }
+
+        if (buffer.Length > _maxRecordBytes)
+        {
+            sink.OnOversize(_recordLine);
+            _line += CountNewlines(buffer);
+            buffer = buffer.Slice(buffer.End);
+            _mode = Mode.DiscardJson;
+            return false;
+        }
+
+        _scanned = buffer.Length;
+        return false;
+    }
+
+    /// <summary>Drops the rest of an oversize pretty-printed JSON object as it arrives.</summary>
+    private bool DiscardJson(ref ReadOnlySequence<byte> buffer)
+    {
+        long end = _json.Scan(buffer);
+        if (end >= 0)
+        {
+            _line += CountNewlines(buffer.Slice(0, end));
+            buffer = buffer.Slice(end);
+            _mode = Mode.Between;
+            return true;
+        }
+
+        _line += CountNewlines(buffer);
+        buffer = buffer.Slice(buffer.End);
+        return false;
     }
 
     /// <summary>Drops the rest of an oversize line as it arrives.</summary>
@@ -456,6 +656,17 @@ internal sealed class RecordFramer
         int length = (int)reader.Remaining;
         reader.TryCopyTo(rest[..length]);
         return EventEnd.StartsWith(rest[..length]);
+    }
+
+    /// <summary>Delivers the first <paramref name="length"/> bytes as one record that may span lines, and moves past it.</summary>
+    private void DeliverSpanningLines<TSink>(ref ReadOnlySequence<byte> buffer, long length, bool trimCarriageReturn, TSink sink)
+        where TSink : IRecordSink
+    {
+        ReadOnlySequence<byte> record = buffer.Slice(0, length);
+        Deliver(record, trimCarriageReturn, sink);
+        _line += CountNewlines(record);
+        buffer = buffer.Slice(record.End);
+        _mode = Mode.Between;
     }
 
     private void Deliver<TSink>(ReadOnlySequence<byte> record, bool trimCarriageReturn, TSink sink)

@@ -37,9 +37,12 @@ internal sealed class ScoreStats(TextWriter errors, TimeSpan progressInterval)
         TimeSpan elapsed = _clock.Elapsed;
         long records = c.Records + oversize;
         var s = CultureInfo.InvariantCulture;
-        errors.WriteLine(string.Create(s, $"records:          {records:N0} in {elapsed.TotalSeconds:N2} s ({Rate(records, elapsed):N0} records/s)"));
+        double cpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+        errors.WriteLine(string.Create(s, $"records:          {records:N0} in {elapsed.TotalSeconds:N2} s ({Rate(records, elapsed):N0} records/s; process CPU {cpu:N2} s)"));
         errors.WriteLine(string.Create(s, $"network events:   {c.NetworkEvents:N0} (Sysmon event id 3, scored)"));
         errors.WriteLine(string.Create(s, $"alerts:           {c.Alerts:N0} (score 3: {c.AlertsByScore[3]:N0}, score 2: {c.AlertsByScore[2]:N0}, score 1: {c.AlertsByScore[1]:N0})"));
+        errors.WriteLine(string.Create(s, $"  of which:       beacon {c.BeaconAlerts:N0}, rdp_port_change {c.RdpPortChangeAlerts:N0} (the scores above count non_standard_port alerts)"));
+        errors.WriteLine(string.Create(s, $"detection state:  beacon keys evicted {c.BeaconKeysEvicted:N0}, expired {c.BeaconKeysExpired:N0}, late records {c.LateRecords:N0}; processes evicted {c.ProcessesEvicted:N0}, forgotten {c.ProcessesForgotten:N0}"));
         errors.WriteLine(string.Create(s, $"not alerts:       inbound {c.Inbound:N0}, internal destination {c.Internal:N0}, below threshold {c.BelowThreshold:N0}"));
         errors.WriteLine(string.Create(s, $"suppressed:       {c.Suppressed:N0} (matched a suppression in the rules)"));
         errors.WriteLine(string.Create(s, $"skipped:          {c.Skipped:N0} (other event ids or providers, outside the time window)"));

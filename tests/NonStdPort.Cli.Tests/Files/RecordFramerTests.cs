@@ -116,6 +116,24 @@ public sealed class RecordFramerTests
 
     [Theory]
     [MemberData(nameof(Chunks))]
+    public void An_xml_event_cut_short_ends_where_the_next_event_starts(int chunk)
+    {
+        string input =
+            "<Event>\n<System><EventID>3</EventID>\n" +                                  // 1-2: cut short
+            "<Event xmlns=\"x\">\n<EventData><Data>1</Data></EventData>\n</Event>\n" +  // 3-5
+            "{\"a\":1}\n";                                                               // 6
+
+        var records = Framing.Frame(input, chunk);
+
+        Assert.Equal(
+            "1: <Event>\n<System><EventID>3</EventID>\n\n" +
+            "3: <Event xmlns=\"x\">\n<EventData><Data>1</Data></EventData>\n</Event>\n" +
+            "6: {\"a\":1}",
+            Lines(records));
+    }
+
+    [Theory]
+    [MemberData(nameof(Chunks))]
     public void An_unterminated_xml_event_at_the_end_is_handed_over_for_the_reader_to_reject(int chunk)
     {
         var records = Framing.Frame("{\"a\":1}\n<Event>\n<System>\n", chunk);
@@ -155,6 +173,86 @@ public sealed class RecordFramerTests
 
         // Line 2 opens the event, 3-202 are its data, 203 closes it.
         Assert.Equal("1: {\"a\":1}\n2: <oversize>\n204: {\"b\":2}", Lines(records));
+        Assert.True(largestBuffered <= max + (2 * Math.Max(chunk, 4096)), $"buffered {largestBuffered} bytes");
+    }
+
+    [Theory]
+    [MemberData(nameof(Chunks))]
+    public void Pretty_printed_json_objects_span_lines_up_to_their_closing_brace(int chunk)
+    {
+        string input =
+            "Record 7\n" +                                             // 1: evtx_dump's separator
+            "{\n" +                                                    // 2
+            "  \"Event\": {\n" +
+            "    \"Data\": \"a } and a { and \\\" quote\",\n" +     // braces and an escaped quote in a string
+            "    \"Empty\": {}\n" +
+            "  }\n" +
+            "}\r\n" +                                                  // 7
+            "Record 8\r\n" +                                          // 8
+            "{\n\"b\": [1, {\"c\": 2}]\n}\n" +                         // 9-11
+            "{\"compact\": 1}\n" +                                     // 12
+            "{ \"spaced\": 1 }\n";                                     // 13
+
+        var records = Framing.Frame(input, chunk);
+
+        Assert.Equal(
+            "2: {\n  \"Event\": {\n    \"Data\": \"a } and a { and \\\" quote\",\n    \"Empty\": {}\n  }\n}\n" +
+            "9: {\n\"b\": [1, {\"c\": 2}]\n}\n" +
+            "12: {\"compact\": 1}\n" +
+            "13: { \"spaced\": 1 }",
+            Lines(records));
+    }
+
+    [Theory]
+    [MemberData(nameof(Chunks))]
+    public void A_json_array_of_pretty_printed_objects_yields_its_elements(int chunk)
+    {
+        string input =
+            "[\r\n" +                       // 1, as ConvertTo-Json writes it
+            "    {\r\n" +                   // 2
+            "        \"Id\":  3\r\n" +
+            "    },\r\n" +
+            "    {\r\n" +                   // 5
+            "        \"Id\":  1\r\n" +
+            "    }\r\n" +
+            "]\r\n" +
+            "[1, 2]\n";                     // 9: not furniture: a record (the reader rejects it)
+
+        var records = Framing.Frame(input, chunk);
+
+        Assert.Equal(
+            "2: {\r\n        \"Id\":  3\r\n    }\n" +
+            "5: {\r\n        \"Id\":  1\r\n    }\n" +
+            "9: [1, 2]",
+            Lines(records));
+    }
+
+    [Theory]
+    [MemberData(nameof(Chunks))]
+    public void Lines_that_only_look_like_separators_are_records(int chunk)
+    {
+        var records = Framing.Frame("Record\nRecord 12 of 40\nRecords 3\n{\n\"unclosed\": 1\n", chunk);
+
+        Assert.Equal("1: Record\n2: Record 12 of 40\n3: Records 3\n4: {\n\"unclosed\": 1\n", Lines(records));
+    }
+
+    [Theory]
+    [MemberData(nameof(Chunks))]
+    public void An_oversize_pretty_printed_json_object_is_reported_and_skipped_to_its_end(int chunk)
+    {
+        const int max = 256;
+        var big = new StringBuilder("{\n");
+        for (int i = 0; i < 100; i++)
+        {
+            big.Append("  \"k").Append(i).Append("\": {\"v\": \"}\"},\n");
+        }
+
+        big.Append("  \"last\": 0\n}\n");
+        byte[] input = Encoding.UTF8.GetBytes(big + "{\"b\":2}\n");
+
+        var records = Framing.Frame(input, chunk, max, out long largestBuffered);
+
+        Assert.Equal("1: <oversize>\n104: {\"b\":2}", Lines(records));
         Assert.True(largestBuffered <= max + (2 * Math.Max(chunk, 4096)), $"buffered {largestBuffered} bytes");
     }
 

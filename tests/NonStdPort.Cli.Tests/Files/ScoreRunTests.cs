@@ -153,7 +153,7 @@ public sealed class ScoreRunTests
 
         Assert.Equal(1, result.ExitCode);
         string stats = result.Stderr;
-        Assert.Matches(@"records: +6 in [0-9.]+ s \([0-9,]+ records/s\)", stats);
+        Assert.Matches(@"records: +6 in [0-9.]+ s \([0-9,]+ records/s; process CPU [0-9.]+ s\)", stats);
         Assert.Contains("alerts:           3 (score 3: 2, score 2: 0, score 1: 1)", stats);
         Assert.Contains("suppressed:       1", stats);
         Assert.Contains("skipped:          1 ", stats);

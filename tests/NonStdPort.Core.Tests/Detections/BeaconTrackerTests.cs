@@ -83,15 +83,16 @@ public sealed class BeaconTrackerTests
     public static TheoryData<string, string, int[], long> Lateness => new()
     {
         { "one record 60 s out of order is used in time order", "a:0 a:60 a:180 a:120 a:240 a:300", [5], 0 },
-        { "out of order by exactly max_lateness (120 s) is used", "a:0 a:60 a:120 b:300 a:180 a:240 a:300", [6], 0 },
-        { "a record older than max_lateness behind the newest event is late, counted, not used", "a:0 a:60 a:120 a:180 a:240 b:1000 a:300", [], 1 },
-        { "late records from any key are counted", "b:1000 a:0 a:60 a:120", [], 3 },
+        { "out of order by exactly max_lateness (120 s) is used", "a:0 a:60 a:180 a:240 a:120 a:300", [5], 0 },
+        { "more than max_lateness behind its key's newest connection: counted, not used", "a:0 a:60 a:180 a:241 a:120 a:300", [], 1 },
+        { "each late record is counted", "a:0 a:300 a:100 a:150 a:170", [], 3 },
+        { "a key far ahead (another host's clock) does not make other keys' records late", "a:0 a:60 a:120 a:180 a:240 b:1000 a:300", [6], 0 },
         { "an out-of-order record older than the whole window falls out of it", "a:0 a:10 a:20 a:30 a:40 a:50 a:60 a:70 a:5", [5], 0 },
     };
 
     [Theory]
     [MemberData(nameof(Lateness))]
-    public void Records_out_of_order_within_max_lateness_are_used_and_later_ones_counted(string behaviour, string scenario, int[] expected, long late)
+    public void Records_out_of_order_within_max_lateness_of_their_key_are_used_and_later_ones_counted(string behaviour, string scenario, int[] expected, long late)
     {
         Assert.NotEmpty(behaviour);
         var tracker = new BeaconTracker(new BeaconOptions());

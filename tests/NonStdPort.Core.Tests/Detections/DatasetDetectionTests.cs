@@ -1,5 +1,6 @@
 using System.Text.Json;
 using NonStdPort.Core.Detect;
+using NonStdPort.Core.Rules;
 using NonStdPort.Core.Tests.Support;
 
 namespace NonStdPort.Core.Tests.Detections;
@@ -48,6 +49,38 @@ public sealed class DatasetDetectionTests
         var run = RunLines(relative);
         Assert.Contains(run.Outcomes, o => o.Kind == OutcomeKind.Skipped);
         Assert.Empty(run.Rule("rdp_port_change"));
+    }
+
+    [DatasetFact]
+    public void Across_all_captures_only_the_two_real_RDP_port_moves_are_found_and_with_internal_networks_emptied_only_WinRM_polling_beacons()
+    {
+        var rdp = new List<string>();
+        var beacons = new List<string>();
+        var noInternal = new RuleSetBuilder { InternalNetworks = [] }.Build();
+        foreach (string file in Directory.GetFiles(Datasets.Folder!, "*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".json", StringComparison.Ordinal) || f.EndsWith(".xml", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal))
+        {
+            string name = Path.GetFileName(file);
+            rdp.AddRange(new EngineRun().Feed(File.ReadLines(file), name).Rule("rdp_port_change")
+                .Select(a => $"{name}: {a.GetProperty("process_name").GetString()} -> {a.GetProperty("new_port").GetInt32()}"));
+            beacons.AddRange(new EngineRun(noInternal).Feed(File.ReadLines(file), name).Rule("beacon")
+                .Select(a => $"{name}: {a.GetProperty("process_name").GetString()} -> {a.GetProperty("destinationip").GetString()}:{a.GetProperty("destinationport").GetInt32()} every {a.GetProperty("beacon").GetProperty("median_interval_s").GetDouble()} s"));
+        }
+
+        // The evtx_dump rendering of the 4489 write is one multi-line document, read whole in its own test.
+        Assert.Equal(
+            [
+                @"Defense_Evasion__sysmon_13_rdp_settings_tampering.xml: C:\Windows\regedit.exe -> 80",
+                @"registry_set_change_rdp_port__509e84b9-a71a-40e0-834f-05470369bd1e.xml: C:\Windows\system32\reg.exe -> 4489",
+            ],
+            rdp);
+        Assert.Equal(
+            [
+                @"covenant_psremoting_grunt_2019-12-05014931.sysmon.json: C:\Windows\System32\svchost.exe -> 172.18.39.102:5985 every 51.452 s",
+                @"empire_dllinjection_LoadLibrary_CreateRemoteThread_2020-07-22000048.sysmon.json: C:\Windows\System32\svchost.exe -> 172.18.38.6:5985 every 79.93 s",
+            ],
+            beacons);
     }
 
     [DatasetFact]

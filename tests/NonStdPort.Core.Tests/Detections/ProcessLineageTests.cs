@@ -74,15 +74,29 @@ public sealed class ProcessLineageTests
         Assert.Equal(known, ParentOf(lineage, Guid1, 10 + secondsAfterExit) is not null);
     }
 
-    [Fact]
-    public void Forgetting_happens_as_event_time_passes_even_without_a_lookup()
+    [Theory]
+    [InlineData(400, 2)]
+    [InlineData(610, 2)]
+    [InlineData(611, 1)]
+    public void Memory_of_an_exited_process_is_released_two_grace_periods_after_the_exit_without_a_lookup(double otherRecordAt, int processesLeft)
     {
         var lineage = new ProcessLineage(new LineageOptions { TerminatedGrace = TimeSpan.FromMinutes(5) });
         Create(lineage, Guid1, "parent.exe", 0);
         lineage.Terminate("WS01"u8, Encoding.UTF8.GetBytes(Guid1), At(10));
-        Create(lineage, "{00000000-0000-0000-0000-000000000002}", "other.exe", 400);
-        Assert.Equal(1, lineage.Processes);
-        Assert.Equal(1, lineage.Forgotten);
+        Create(lineage, "{00000000-0000-0000-0000-000000000002}", "other.exe", otherRecordAt, host: "WS02");
+        Assert.Equal(processesLeft, lineage.Processes);
+        Assert.Equal(2 - processesLeft, lineage.Forgotten);
+    }
+
+    [Fact]
+    public void A_host_whose_clock_lags_the_partition_still_gets_its_whole_grace_period()
+    {
+        var lineage = new ProcessLineage(new LineageOptions { TerminatedGrace = TimeSpan.FromMinutes(5) });
+        Create(lineage, Guid1, "parent.exe", 0, host: "SLOW");
+        lineage.Terminate("SLOW"u8, Encoding.UTF8.GetBytes(Guid1), At(10));
+        Create(lineage, "{00000000-0000-0000-0000-000000000002}", "other.exe", 400, host: "FAST"); // four minutes ahead
+        Assert.Equal("parent.exe", ParentOf(lineage, Guid1, 60, host: "SLOW"));
+        Assert.Null(ParentOf(lineage, Guid1, 311, host: "SLOW"));
     }
 
     [Fact]
@@ -97,6 +111,17 @@ public sealed class ProcessLineageTests
 
         // The earlier exit does not forget the new process when its grace period ends.
         Assert.Equal("second-parent-with-a-longer-name.exe", ParentOf(lineage, Guid1, 1000));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("-")]
+    public void A_process_without_a_ProcessGuid_is_not_remembered(string guid)
+    {
+        var lineage = new ProcessLineage(new LineageOptions());
+        Create(lineage, guid, "parent.exe", 0);
+        Assert.Equal(0, lineage.Processes);
+        Assert.Null(ParentOf(lineage, guid, 1));
     }
 
     [Fact]

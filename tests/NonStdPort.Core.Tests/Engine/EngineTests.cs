@@ -105,6 +105,22 @@ public sealed class EngineTests
     }
 
     [Theory]
+    [InlineData(3, OutcomeKind.Malformed)]
+    // Process create/terminate and registry value set feed detections, so their time must be valid too.
+    [InlineData(1, OutcomeKind.Malformed)]
+    [InlineData(5, OutcomeKind.Malformed)]
+    [InlineData(13, OutcomeKind.Malformed)]
+    // Event ids no detection reads are skipped without error, whatever their time.
+    [InlineData(7, OutcomeKind.Skipped)]
+    [InlineData(22, OutcomeKind.Skipped)]
+    public void An_invalid_time_is_malformed_only_on_records_a_detection_reads(int eventId, OutcomeKind expected)
+    {
+        var (outcome, _, _) = Run(new ConnectionRecord { EventId = eventId, UtcTime = "2024-02-30 10:00:00" });
+
+        Assert.Equal(expected, outcome.Kind);
+    }
+
+    [Theory]
     [InlineData("2024-03-01 12:34:56.789", "2024-03-01T12:00:00Z", OutcomeKind.Alert)]
     [InlineData("2024-03-01 11:59:59.999", "2024-03-01T12:00:00Z", OutcomeKind.Skipped)]
     [InlineData("2024-03-01 12:00:00.000", "2024-03-01T12:00:00Z", OutcomeKind.Alert)]
@@ -145,15 +161,34 @@ public sealed class EngineTests
         Assert.Equal(1, counted);
     }
 
-    [Fact]
-    public void A_suppressed_connection_is_counted()
+    public static TheoryData<string, RuleSetBuilder> SuppressionKinds => new()
     {
-        var rules = new RuleSetBuilder { SuppressedNetworks = ["203.0.114.0/24"] }.Build();
-        var (outcome, batch, engine) = Run(new ConnectionRecord(), rules);
+        { "by process file name", new RuleSetBuilder { SuppressedProcesses = ["POWERSHELL.EXE"] } },
+        { "by destination network", new RuleSetBuilder { SuppressedNetworks = ["203.0.114.0/24"] } },
+        { "by process, network and port", new RuleSetBuilder { SuppressedCombinations = [new SuppressionCombination("powershell.exe", "203.0.114.0/23", 4444)] } },
+        { "by process and network, any port", new RuleSetBuilder { SuppressedCombinations = [new SuppressionCombination("power*", "203.0.114.7", null)] } },
+    };
 
-        Assert.Equal(NotAlertReason.Suppressed, outcome.Why);
+    [Theory]
+    [MemberData(nameof(SuppressionKinds))]
+    public void A_suppressed_connection_is_not_an_alert_and_is_counted(string kind, RuleSetBuilder rules)
+    {
+        var (outcome, batch, engine) = Run(new ConnectionRecord(), rules.Build());
+
+        Assert.True(outcome.Why == NotAlertReason.Suppressed, kind);
         Assert.Equal(1, engine.Counters.Suppressed);
+        Assert.Equal(0, engine.Counters.Alerts);
         Assert.Equal(0, batch.Count);
+    }
+
+    [Fact]
+    public void A_suppression_for_another_port_leaves_the_alert()
+    {
+        var rules = new RuleSetBuilder { SuppressedCombinations = [new SuppressionCombination("powershell.exe", "203.0.114.0/23", 4443)] }.Build();
+        var (outcome, _, engine) = Run(new ConnectionRecord(), rules);
+
+        Assert.Equal(OutcomeKind.Alert, outcome.Kind);
+        Assert.Equal(0, engine.Counters.Suppressed);
     }
 
     [Fact]

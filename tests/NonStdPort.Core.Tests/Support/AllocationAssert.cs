@@ -3,20 +3,33 @@ namespace NonStdPort.Core.Tests.Support;
 /// <summary>Asserts that a warm hot path allocates nothing on the current thread.</summary>
 public static class AllocationAssert
 {
-    /// <summary>Runs <paramref name="action"/> to warm it up, then asserts that <paramref name="iterations"/> more runs allocate 0 bytes.</summary>
+    private const int Rounds = 3;
+
+    /// <summary>
+    /// Runs <paramref name="action"/> to warm it up, then asserts that a round of
+    /// <paramref name="iterations"/> more runs allocates 0 bytes. Up to three rounds are measured:
+    /// the runtime can allocate once on the thread while it re-compiles a method at a higher tier,
+    /// but an allocation per call shows in every round, so it always fails the assertion.
+    /// </summary>
     public static void None(Action action, int iterations = 1000)
     {
-        for (int i = 0; i < 10; i++)
+        for (int i = 0; i < 100; i++)
         {
             action();
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < iterations; i++)
+        long fewest = long.MaxValue;
+        for (int round = 0; round < Rounds && fewest > 0; round++)
         {
-            action();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < iterations; i++)
+            {
+                action();
+            }
+
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(fewest == 0, $"{fewest} bytes allocated over {iterations} warm runs (the fewest of {Rounds} rounds)");
     }
 }

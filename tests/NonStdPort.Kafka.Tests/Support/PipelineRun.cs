@@ -41,7 +41,9 @@ internal sealed class PipelineRun : IDisposable
                 return ends.All(e => e.Value == 0 || (committed.TryGetValue(new Confluent.Kafka.TopicPartition(topic, e.Key), out long c) && c >= e.Value));
             },
             timeout,
-            $"input offsets of {topic} stored up to its end; log:\n{Log}");
+            () => $"input offsets of {topic} stored up to its end; totals {Pipeline.Totals}, paused {Pipeline.IsPaused}, " +
+                  $"committed {string.Join(" ", Pipeline.CommittedOffsets.Select(c => $"{c.Key.Partition.Value}={c.Value}"))}, " +
+                  $"ends {string.Join(" ", ends.Select(e => $"{e.Key}={e.Value}"))}; log:\n{Log}");
 
     public void Dispose()
     {

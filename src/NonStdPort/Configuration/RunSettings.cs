@@ -1,0 +1,147 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using NonStdPort.Kafka.Pipeline;
+
+namespace NonStdPort.Cli.Configuration;
+
+/// <summary>The flags of <c>nonstdport run</c> as given; null means "not on the command line".</summary>
+internal sealed record RunFlags
+{
+    public string? BootstrapServers { get; init; }
+    public string[]? InputTopics { get; init; }
+    public string? GroupId { get; init; }
+    public string? OutputTopic { get; init; }
+    public string? DlqTopic { get; init; }
+    public string? Rules { get; init; }
+    public string[]? ClientSettings { get; init; }
+    public string? StatsInterval { get; init; }
+    public string? ShutdownTimeout { get; init; }
+    public int? Consumers { get; init; }
+    public string? Replay { get; init; }
+    public string? ConfigFile { get; init; }
+}
+
+/// <summary>Everything <c>run</c> acts on, resolved: the pipeline's options plus the rules file and replay file.</summary>
+/// <param name="Pipeline">The pipeline's options.</param>
+/// <param name="RulesPath">The rules file, or null for the built-in rules.</param>
+/// <param name="ReplayPath">The file to replay into the input topic first, or null.</param>
+/// <param name="ConsumersGiven">True when the consumer count was configured rather than defaulted.</param>
+internal sealed record RunSettings(PipelineOptions Pipeline, string? RulesPath, string? ReplayPath, bool ConsumersGiven);
+
+/// <summary>
+/// Resolves <c>run</c>'s settings from, in rising precedence: the defaults in
+/// <see cref="PipelineOptions"/>, <c>appsettings.json</c> (current directory, or <c>--config</c>),
+/// <c>NONSTDPORT_</c> environment variables, and the flags.
+/// </summary>
+internal static class RunSettingsLoader
+{
+    /// <summary>The prefix of environment variables read as settings.</summary>
+    public const string EnvironmentPrefix = "NONSTDPORT_";
+
+    /// <summary>The settings file read from the current directory when <c>--config</c> is not given.</summary>
+    public const string DefaultFile = "appsettings.json";
+
+    /// <summary>Resolves the settings; returns an error message instead when something is invalid.</summary>
+    public static RunSettings Load(RunFlags flags, out string? error)
+    {
+        var builder = new ConfigurationBuilder();
+        if (flags.ConfigFile is { } file)
+        {
+            builder.AddJsonFile(Path.GetFullPath(file), optional: false);
+        }
+        else
+        {
+            builder.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), DefaultFile), optional: true);
+        }
+
+        builder.AddEnvironmentVariables(EnvironmentPrefix);
+        IConfiguration config = builder.Build();
+        return Resolve(config, flags, out error);
+    }
+
+    /// <summary>Merges configuration and flags over the defaults.</summary>
+    public static RunSettings Resolve(IConfiguration config, RunFlags flags, out string? error)
+    {
+        error = null;
+        var defaults = new PipelineOptions();
+
+        string[]? configTopics = config.GetSection("InputTopics").GetChildren().Select(c => c.Value ?? "").ToArray() is { Length: > 0 } listed
+            ? listed
+            : config["InputTopic"] is { } single ? single.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : null;
+
+        var clientSettings = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in config.GetSection("Kafka").AsEnumerable(makePathsRelative: true))
+        {
+            if (entry.Value is not null)
+            {
+                clientSettings[entry.Key] = entry.Value;
+            }
+        }
+
+        foreach (string setting in flags.ClientSettings ?? [])
+        {
+            int eq = setting.IndexOf('=');
+            if (eq <= 0)
+            {
+                error = $"-X '{setting}' is not key=value";
+                return Empty(defaults);
+            }
+
+            clientSettings[setting[..eq].Trim()] = setting[(eq + 1)..].Trim();
+        }
+
+        TimeSpan stats = Duration(flags.StatsInterval ?? config["StatsInterval"], defaults.StatsInterval, "stats interval", allowZero: true, ref error);
+        TimeSpan shutdown = Duration(flags.ShutdownTimeout ?? config["ShutdownTimeout"], defaults.ShutdownTimeout, "shutdown timeout", allowZero: false, ref error);
+        int consumers = defaults.Consumers;
+        if (flags.Consumers is { } n)
+        {
+            consumers = n;
+        }
+        else if (config["Consumers"] is { } text && !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out consumers))
+        {
+            error ??= $"Consumers '{text}' is not a whole number";
+        }
+
+        var options = defaults with
+        {
+            BootstrapServers = NullIfEmpty(flags.BootstrapServers ?? config["BootstrapServers"]),
+            InputTopics = flags.InputTopics is { Length: > 0 } t ? t : configTopics ?? defaults.InputTopics,
+            GroupId = flags.GroupId ?? config["GroupId"] ?? defaults.GroupId,
+            OutputTopic = flags.OutputTopic ?? config["OutputTopic"] ?? defaults.OutputTopic,
+            DlqTopic = NullIfEmpty(flags.DlqTopic ?? config["DlqTopic"]),
+            ClientSettings = clientSettings,
+            StatsInterval = stats,
+            ShutdownTimeout = shutdown,
+            Consumers = consumers,
+        };
+        error ??= options.Validate();
+        string? rules = NullIfEmpty(flags.Rules ?? config["Rules"]);
+        string? replay = NullIfEmpty(flags.Replay ?? config["Replay"]);
+        return new RunSettings(options, rules, replay, flags.Consumers is not null || config["Consumers"] is not null);
+    }
+
+    private static RunSettings Empty(PipelineOptions defaults) => new(defaults, null, null, false);
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static TimeSpan Duration(string? text, TimeSpan fallback, string name, bool allowZero, ref string? error)
+    {
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (allowZero && text.Trim() is "0" or "off")
+        {
+            return TimeSpan.Zero;
+        }
+
+        if (NonStdPort.Core.Rules.Duration.TryParse(text.Trim(), out TimeSpan value, out string? why) && value > TimeSpan.Zero)
+        {
+            return value;
+        }
+
+        error ??= $"{name}: {why ?? $"'{text}' must be longer than zero"}";
+        return fallback;
+    }
+}

@@ -1,0 +1,123 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Confluent.Kafka;
+using NonStdPort.Kafka.Tests.Support;
+using Xunit.Abstractions;
+
+namespace NonStdPort.Kafka.Tests;
+
+/// <summary>
+/// <c>nonstdport run</c> as a process, with the real engine: same alerts as file mode, survives
+/// kill -9 without losing an alert, and stops cleanly on SIGTERM with its offsets committed.
+/// </summary>
+[Collection(KafkaCollection.Name)]
+public sealed class CliRunTests(KafkaCluster cluster, ITestOutputHelper output)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
+
+    public static TheoryData<string> SampleFiles()
+    {
+        var data = new TheoryData<string>();
+        foreach (string file in Directory.EnumerateFiles(Repository.Samples).Where(f => f.EndsWith(".ndjson") || f.EndsWith(".xml")).Order())
+        {
+            data.Add(Path.GetFileName(file));
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(SampleFiles))]
+    public void Kafka_mode_writes_the_same_alerts_as_file_mode_for_the_same_records(string sample)
+    {
+        string file = Path.Combine(Repository.Samples, sample);
+        using var score = CliProcess.Start("score", file);
+        score.WaitForExit(Timeout);
+        var expected = WithoutSource(score.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.NotEmpty(expected);
+
+        string input = cluster.CreateTopic("in", 2), alerts = cluster.CreateTopic("out", 2), group = KafkaCluster.UniqueName("group");
+        using var run = CliProcess.Start([.. RunArgs(input, alerts, group), "--replay", file]);
+        var read = cluster.Read(alerts, expected.Count, Timeout, settle: TimeSpan.FromMilliseconds(500));
+        run.Terminate();
+        Assert.Equal(0, run.WaitForExit(Timeout));
+
+        var actual = WithoutSource(read.Select(r => Encoding.UTF8.GetString(r.Message.Value)));
+        Assert.Equal(expected.Order(), actual.Order());
+        Assert.All(read, r => Assert.Equal(JsonNode.Parse(r.Message.Value)!["hostname"]!.GetValue<string>(), Encoding.UTF8.GetString(r.Message.Key!)));
+    }
+
+    [Fact]
+    public void A_process_killed_hard_mid_stream_and_restarted_loses_no_alert()
+    {
+        const int records = 6000;
+        string input = cluster.CreateTopic("in", 4), alerts = cluster.CreateTopic("out", 4), group = KafkaCluster.UniqueName("group");
+        byte[] record = AlertingRecord();
+        cluster.Produce(input, Enumerable.Range(0, records).Select(i => ((byte[]?)null, record, i % 4)));
+
+        using (var first = CliProcess.Start(RunArgs(input, alerts, group)))
+        {
+            Wait.Until(() => Sum(cluster.EndOffsets(alerts)) >= records / 4 || first.HasExited, Timeout, () => "a quarter of the alerts; stderr:\n" + first.Stderr);
+            first.KillHard();
+        }
+
+        using (var second = CliProcess.Start(RunArgs(input, alerts, group)))
+        {
+            var ends = cluster.EndOffsets(input);
+            Wait.Until(() => cluster.Committed(group, input).All(c => c.Value == ends[c.Key]), Timeout, () => "every input offset committed; stderr:\n" + second.Stderr);
+            second.Terminate();
+            Assert.Equal(0, second.WaitForExit(Timeout));
+        }
+
+        var read = cluster.Read(alerts, records, Timeout, settle: TimeSpan.FromSeconds(1));
+        var sources = read.Select(r => JsonNode.Parse(r.Message.Value)!["source"]!).Select(s => (s["partition"]!.GetValue<int>(), s["offset"]!.GetValue<long>())).ToList();
+        int distinct = sources.Distinct().Count();
+        output.WriteLine($"{records} records: {read.Count} alerts read, {distinct} distinct, {read.Count - distinct} duplicates after kill -9");
+        Assert.Equal(records, distinct);
+    }
+
+    [Fact]
+    public void Sigterm_drains_commits_and_exits_zero()
+    {
+        const int records = 2000;
+        string input = cluster.CreateTopic("in", 2), alerts = cluster.CreateTopic("out", 2), group = KafkaCluster.UniqueName("group");
+        byte[] record = AlertingRecord();
+        cluster.Produce(input, Enumerable.Range(0, records).Select(i => ((byte[]?)null, record, i % 2)));
+
+        // Auto-commit is pushed out of reach, so the offsets seen afterwards can only come from the stop.
+        using var run = CliProcess.Start([.. RunArgs(input, alerts, group), "-X", "auto.commit.interval.ms=3600000"]);
+        Wait.Until(() => Sum(cluster.EndOffsets(alerts)) >= records || run.HasExited, Timeout, () => "every alert produced; stderr:\n" + run.Stderr);
+        Assert.All(cluster.Committed(group, input), c => Assert.Equal(-1, c.Value));
+        run.Terminate();
+
+        Assert.Equal(0, run.WaitForExit(TimeSpan.FromSeconds(40)));
+        Assert.Contains("summary:", run.Stderr);
+        Assert.Equal(cluster.EndOffsets(input), cluster.Committed(group, input));
+    }
+
+    private string[] RunArgs(string input, string alerts, string group) =>
+    [
+        "run", "--bootstrap-servers", cluster.BootstrapServers, "--input-topic", input, "--output-topic", alerts,
+        "--group-id", group, "--consumers", "1", "--stats-interval", "0",
+        "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500",
+    ];
+
+    /// <summary>A sample record that is an alert (PowerShell to 4444 on an external address).</summary>
+    private static byte[] AlertingRecord()
+    {
+        string line = File.ReadLines(Path.Combine(Repository.Samples, "sysmon-flat.ndjson"))
+            .First(l => l.Contains("powershell.exe", StringComparison.OrdinalIgnoreCase) && l.Contains("4444") && l.Contains("185.220.101.45"));
+        return Encoding.UTF8.GetBytes(line);
+    }
+
+    private static long Sum(Dictionary<int, long> offsets) => offsets.Values.Sum();
+
+    private static List<string> WithoutSource(IEnumerable<string> alerts) => alerts
+        .Select(a =>
+        {
+            var node = JsonNode.Parse(a)!.AsObject();
+            node.Remove("source");
+            return node.ToJsonString();
+        })
+        .ToList();
+}

@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace NonStdPort.Kafka.Tests.Support;
+
+/// <summary>The <c>nonstdport</c> CLI running as a child process, its output captured.</summary>
+internal sealed partial class CliProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+
+    private CliProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => Append(_stdout, e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(_stderr, e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Stdout
+    {
+        get
+        {
+            lock (_stdout)
+            {
+                return _stdout.ToString();
+            }
+        }
+    }
+
+    public string Stderr
+    {
+        get
+        {
+            lock (_stderr)
+            {
+                return _stderr.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts <c>nonstdport ARGS</c> (the build next to the tests) in the repository root.</summary>
+    public static CliProcess Start(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Repository.Root,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "nonstdport.dll"));
+        foreach (string arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        // The child must not pick up settings meant for the tests.
+        info.Environment.Remove("KAFKA_BOOTSTRAP_SERVERS");
+        return new CliProcess(Process.Start(info)!);
+    }
+
+    /// <summary>Sends SIGTERM, as a service manager does on stop.</summary>
+    public void Terminate() => Assert.Equal(0, Kill(_process.Id, 15));
+
+    /// <summary>Kills the process outright (SIGKILL): no drain, no flush, no commit.</summary>
+    public void KillHard()
+    {
+        _process.Kill();
+        _process.WaitForExit();
+    }
+
+    /// <summary>Waits for the exit and returns the exit code; fails the test on timeout.</summary>
+    public int WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout))
+        {
+            _process.Kill(entireProcessTree: true);
+            Assert.Fail($"nonstdport did not exit within {timeout.TotalSeconds:F0} s; stderr:\n{Stderr}");
+        }
+
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        _process.Dispose();
+    }
+
+    private static void Append(StringBuilder target, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (target)
+        {
+            target.AppendLine(line);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}
+
+/// <summary>Where the repository (and its samples) is.</summary>
+internal static class Repository
+{
+    public static string Root { get; } = Find();
+
+    public static string Samples => Path.Combine(Root, "samples");
+
+    private static string Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "NonStdPort.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("repository root (NonStdPort.sln) not found above " + AppContext.BaseDirectory);
+    }
+}

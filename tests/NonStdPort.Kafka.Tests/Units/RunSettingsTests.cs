@@ -1,0 +1,108 @@
+using Microsoft.Extensions.Configuration;
+using NonStdPort.Cli.Configuration;
+using NonStdPort.Kafka.Pipeline;
+
+namespace NonStdPort.Kafka.Tests.Units;
+
+/// <summary>Where <c>run</c>'s settings come from: defaults, then settings file and environment, then flags.</summary>
+public sealed class RunSettingsTests
+{
+    private static IConfiguration Config(params (string Key, string Value)[] values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
+
+    [Fact]
+    public void Nothing_configured_gives_the_defaults_and_an_embedded_broker()
+    {
+        var settings = RunSettingsLoader.Resolve(Config(), new RunFlags(), out string? error);
+        Assert.Null(error);
+        Assert.Null(settings.Pipeline.BootstrapServers);
+        Assert.Equal([PipelineOptions.DefaultInputTopic], settings.Pipeline.InputTopics);
+        Assert.Equal(PipelineOptions.DefaultOutputTopic, settings.Pipeline.OutputTopic);
+        Assert.Equal(PipelineOptions.DefaultGroupId, settings.Pipeline.GroupId);
+        Assert.Null(settings.Pipeline.DlqTopic);
+        Assert.Equal(TimeSpan.FromSeconds(10), settings.Pipeline.StatsInterval);
+    }
+
+    [Fact]
+    public void Configuration_values_are_used_and_flags_win_over_them()
+    {
+        var config = Config(
+            ("BootstrapServers", "kafka-1:9092"), ("InputTopics:0", "a"), ("InputTopics:1", "b"), ("GroupId", "g1"),
+            ("OutputTopic", "alerts-x"), ("DlqTopic", "dead"), ("StatsInterval", "30s"), ("ShutdownTimeout", "1m"),
+            ("Kafka:security.protocol", "SASL_SSL"), ("Kafka:compression.type", "zstd"), ("Rules", "rules.yaml"));
+        var flags = new RunFlags { GroupId = "g2", ClientSettings = ["compression.type=gzip"], InputTopics = ["c"] };
+
+        var settings = RunSettingsLoader.Resolve(config, flags, out string? error);
+
+        Assert.Null(error);
+        var p = settings.Pipeline;
+        Assert.Equal("kafka-1:9092", p.BootstrapServers);
+        Assert.Equal(["c"], p.InputTopics);
+        Assert.Equal("g2", p.GroupId);
+        Assert.Equal("alerts-x", p.OutputTopic);
+        Assert.Equal("dead", p.DlqTopic);
+        Assert.Equal(TimeSpan.FromSeconds(30), p.StatsInterval);
+        Assert.Equal(TimeSpan.FromMinutes(1), p.ShutdownTimeout);
+        Assert.Equal("SASL_SSL", p.ClientSettings["security.protocol"]);
+        Assert.Equal("gzip", p.ClientSettings["compression.type"]);
+        Assert.Equal("rules.yaml", settings.RulesPath);
+    }
+
+    [Fact]
+    public void Environment_variables_with_the_prefix_are_read()
+    {
+        string name = RunSettingsLoader.EnvironmentPrefix + "OutputTopic";
+        Environment.SetEnvironmentVariable(name, "from-env");
+        try
+        {
+            var config = new ConfigurationBuilder().AddEnvironmentVariables(RunSettingsLoader.EnvironmentPrefix).Build();
+            var settings = RunSettingsLoader.Resolve(config, new RunFlags(), out string? error);
+            Assert.Null(error);
+            Assert.Equal("from-env", settings.Pipeline.OutputTopic);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(name, null);
+        }
+    }
+
+    [Theory]
+    [InlineData("enable.auto.offset.store=true", "enable.auto.offset.store")]
+    [InlineData("acks=1", "acks")]
+    [InlineData("enable.idempotence=false", "enable.idempotence")]
+    [InlineData("group.id=x", "--group-id")]
+    [InlineData("novalue", "key=value")]
+    public void Settings_that_would_break_the_guarantee_are_refused(string setting, string mentioned)
+    {
+        RunSettingsLoader.Resolve(Config(), new RunFlags { ClientSettings = [setting] }, out string? error);
+        Assert.NotNull(error);
+        Assert.Contains(mentioned, error);
+    }
+
+    [Theory]
+    [InlineData("0", 0)]
+    [InlineData("500ms", 0.5)]
+    [InlineData("2m", 120)]
+    public void The_stats_interval_takes_durations_and_zero_turns_it_off(string text, double seconds)
+    {
+        var settings = RunSettingsLoader.Resolve(Config(), new RunFlags { StatsInterval = text }, out string? error);
+        Assert.Null(error);
+        Assert.Equal(TimeSpan.FromSeconds(seconds), settings.Pipeline.StatsInterval);
+    }
+
+    [Theory]
+    [InlineData("ten", null)]
+    [InlineData(null, "-1s")]
+    public void A_bad_duration_is_an_error(string? stats, string? shutdown)
+    {
+        RunSettingsLoader.Resolve(Config(), new RunFlags { StatsInterval = stats, ShutdownTimeout = shutdown }, out string? error);
+        Assert.NotNull(error);
+    }
+
+    [Fact]
+    public void An_input_topic_that_is_also_the_output_is_refused()
+    {
+        RunSettingsLoader.Resolve(Config(), new RunFlags { InputTopics = ["alerts"] }, out string? error);
+        Assert.Contains("both an input and an output", error);
+    }
+}
