@@ -43,16 +43,18 @@ internal ref struct JsonCursor
     public readonly int Current => (uint)Pos < (uint)Buffer.Length ? Buffer[Pos] : -1;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void SkipWhitespace()
+    public void SkipWhitespace() => Pos = SkipWhitespace(Buffer, Pos);
+
+    /// <summary>The first index at or after <paramref name="p"/> that is not JSON whitespace.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int SkipWhitespace(ReadOnlySpan<byte> buffer, int p)
     {
-        ReadOnlySpan<byte> buffer = Buffer;
-        int p = Pos;
         while ((uint)p < (uint)buffer.Length && IsWhitespace(buffer[p]))
         {
             p++;
         }
 
-        Pos = p;
+        return p;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -66,40 +68,75 @@ internal ref struct JsonCursor
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool ReadString(out int start, out int length, out bool escaped)
     {
-        ReadOnlySpan<byte> buffer = Buffer;
-        int p = Pos + 1;
-        start = p;
-        length = 0;
+        start = Pos + 1;
+        int end = StringEnd(Buffer, start, out escaped);
+        length = end - start;
+        if (end < 0)
+        {
+            return false;
+        }
+
+        Pos = end + 1;
+        return true;
+    }
+
+    /// <summary>
+    /// The index of the closing quote of the string whose body starts at <paramref name="p"/>, or -1 when
+    /// the string is unterminated or invalid; <paramref name="escaped"/> says whether the body holds escapes.
+    /// Static and position-in, position-out, so a caller's position can stay in a register.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int StringEnd(ReadOnlySpan<byte> buffer, int p, out bool escaped)
+    {
         escaped = false;
+        int stop = FindStringStop(buffer, p);
+        if (stop < 0)
+        {
+            return -1;
+        }
+
+        byte b = Unsafe.Add(ref MemoryMarshal.GetReference(buffer), stop);
+        if (b == '"')
+        {
+            return stop;
+        }
+
+        if (b != '\\')
+        {
+            return -1; // a raw control character
+        }
+
+        escaped = true;
+        return EscapedStringEnd(buffer, stop);
+    }
+
+    /// <summary>The slow part of <see cref="StringEnd"/>: from a backslash at <paramref name="p"/> to the closing quote, or -1.</summary>
+    private static int EscapedStringEnd(ReadOnlySpan<byte> buffer, int p)
+    {
         while (true)
         {
-            p = FindStringStop(buffer, p);
+            int consumed = EscapeLength(buffer, p);
+            if (consumed == 0)
+            {
+                return -1;
+            }
+
+            p = FindStringStop(buffer, p + consumed);
             if (p < 0)
             {
-                return false;
+                return -1;
             }
 
             byte b = buffer[p];
             if (b == '"')
             {
-                length = p - start;
-                Pos = p + 1;
-                return true;
+                return p;
             }
 
             if (b != '\\')
             {
-                return false; // a raw control character
+                return -1; // a raw control character
             }
-
-            escaped = true;
-            int consumed = EscapeLength(buffer, p);
-            if (consumed == 0)
-            {
-                return false;
-            }
-
-            p += consumed;
         }
     }
 
@@ -109,7 +146,7 @@ internal ref struct JsonCursor
     /// string's end inside the buffer is harmless); long tails go to the library's vectorized search.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int FindStringStop(ReadOnlySpan<byte> buffer, int p)
+    public static int FindStringStop(ReadOnlySpan<byte> buffer, int p)
     {
         if (Vector128.IsHardwareAccelerated)
         {

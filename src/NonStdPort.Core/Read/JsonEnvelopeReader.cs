@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace NonStdPort.Core.Read;
 
@@ -46,40 +47,128 @@ internal sealed class JsonEnvelopeReader
         return Envelope.Unknown;
     }
 
+    /// <summary>
+    /// Reads the object whose <c>{</c> is at the cursor, noting the values of the keys it knows in
+    /// <paramref name="context"/> (none for <see cref="JsonContext.Ignore"/>: skipped, still validated).
+    /// The hot loop of every JSON envelope: the position lives in a local, keys and string values
+    /// are scanned here, and only other values go through the cursor.
+    /// </summary>
+    [SkipLocalsInit]
     private MalformedReason ReadObject(ref JsonCursor c, JsonContext context, int depth)
     {
-        MalformedReason reason = c.Open(depth, '}', out bool empty);
-        bool more = !empty;
-        while (reason == MalformedReason.None && more)
+        if (depth > FieldCollector.MaxDepth)
         {
-            if (!c.ReadKey(out int keyStart, out int keyLength, out bool keyEscaped))
+            return MalformedReason.TooDeep;
+        }
+
+        ReadOnlySpan<byte> buffer = c.Buffer;
+        ref byte data = ref MemoryMarshal.GetReference(buffer);
+        int p = JsonCursor.SkipWhitespace(buffer, c.Pos + 1);
+        if ((uint)p < (uint)buffer.Length && Unsafe.Add(ref data, p) == '}')
+        {
+            c.Pos = p + 1;
+            return MalformedReason.None;
+        }
+
+        while (true)
+        {
+            // "key"
+            if ((uint)p >= (uint)buffer.Length || Unsafe.Add(ref data, p) != '"')
             {
                 return MalformedReason.InvalidJson;
             }
 
-            ReadOnlySpan<byte> key = c.Buffer.Slice(keyStart, keyLength);
-            if (keyEscaped)
+            int keyStart = p + 1;
+            int keyEnd = JsonCursor.StringEnd(buffer, keyStart, out bool keyEscaped);
+            if (keyEnd < 0)
             {
-                // Decoded into free scratch space without claiming it: the key is used only until its value is read.
-                int length = JsonCursor.Unescape(key, _fields.ScratchTail);
-                key = _fields.Scratch.AsSpan(_fields.ScratchUsed, length);
+                return MalformedReason.InvalidJson;
             }
 
-            KeyTarget target = JsonKeyMap.Resolve(context, key);
-            if (target.Hint != EnvelopeHints.None)
+            // :
+            p = JsonCursor.SkipWhitespace(buffer, keyEnd + 1);
+            if ((uint)p >= (uint)buffer.Length || Unsafe.Add(ref data, p) != ':')
             {
-                _fields.Hints |= target.Hint;
+                return MalformedReason.InvalidJson;
             }
-            reason = target.Kind == TargetKind.Ignore
-                ? c.SkipValue(depth + 1)
-                : ReadValue(ref c, target, depth + 1);
-            if (reason == MalformedReason.None)
+
+            p = JsonCursor.SkipWhitespace(buffer, p + 1);
+            KeyTarget target = context == JsonContext.Ignore ? default : Resolve(context, buffer.Slice(keyStart, keyEnd - keyStart), keyEscaped);
+
+            // value: strings (most values) are read here; anything else through the cursor.
+            MalformedReason reason;
+            if ((uint)p < (uint)buffer.Length && Unsafe.Add(ref data, p) == '"')
             {
-                reason = c.Next('}', out more);
+                int bodyStart = p + 1;
+                int bodyEnd = JsonCursor.StringEnd(buffer, bodyStart, out bool escaped);
+                if (bodyEnd < 0)
+                {
+                    return MalformedReason.InvalidJson;
+                }
+
+                p = bodyEnd + 1;
+                reason = target.Kind switch
+                {
+                    TargetKind.Ignore => MalformedReason.None,
+                    TargetKind.WrappedJson => ReadWrappedJson(ref c, bodyStart, bodyEnd - bodyStart, escaped, depth + 1),
+                    TargetKind.WrappedXml => ReadWrappedXml(ref c, bodyStart, bodyEnd - bodyStart, escaped, depth + 1),
+                    _ => SetString(ref c, target, bodyStart, bodyEnd - bodyStart, escaped),
+                };
             }
+            else
+            {
+                c.Pos = p;
+                reason = ReadValue(ref c, target, depth + 1);
+                p = c.Pos;
+            }
+
+            if (reason != MalformedReason.None)
+            {
+                return reason;
+            }
+
+            // , or }
+            p = JsonCursor.SkipWhitespace(buffer, p);
+            if ((uint)p >= (uint)buffer.Length)
+            {
+                return MalformedReason.InvalidJson;
+            }
+
+            byte separator = Unsafe.Add(ref data, p);
+            if (separator == ',')
+            {
+                p = JsonCursor.SkipWhitespace(buffer, p + 1); // a trailing comma fails the key test above
+                continue;
+            }
+
+            if (separator == '}')
+            {
+                c.Pos = p + 1;
+                return MalformedReason.None;
+            }
+
+            return MalformedReason.InvalidJson;
+        }
+    }
+
+    /// <summary>What a key means in <paramref name="context"/>; notes the envelope hint it carries.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private KeyTarget Resolve(JsonContext context, ReadOnlySpan<byte> key, bool escaped)
+    {
+        if (escaped)
+        {
+            // Decoded into free scratch space without claiming it: the key is used only until its value is read.
+            int length = JsonCursor.Unescape(key, _fields.ScratchTail);
+            key = _fields.Scratch.AsSpan(_fields.ScratchUsed, length);
         }
 
-        return reason;
+        KeyTarget target = JsonKeyMap.Resolve(context, key);
+        if (target.Hint != EnvelopeHints.None)
+        {
+            _fields.Hints |= target.Hint;
+        }
+
+        return target;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -106,13 +195,12 @@ internal sealed class JsonEnvelopeReader
         switch (first)
         {
             case '{':
-                if (target.Object != JsonContext.Ignore)
+                if (target.Object == JsonContext.Ignore)
                 {
-                    return ReadObject(ref c, target.Object, depth);
+                    NoteNotScalar(target);
                 }
 
-                NoteNotScalar(target);
-                return c.SkipValue(depth);
+                return ReadObject(ref c, target.Object, depth);
             case '[':
                 if (target.Kind == TargetKind.FirstOfArray)
                 {
