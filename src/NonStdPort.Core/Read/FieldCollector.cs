@@ -73,7 +73,8 @@ internal sealed class FieldCollector
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Set(FieldId id, int start, int length, bool inScratch, Precedence precedence)
     {
-        ref FieldLocation field = ref _fields[(int)id];
+        // Every FieldId indexes the array (it is sized from the enum), so no bounds check is needed.
+        ref FieldLocation field = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_fields), (int)id);
         if (precedence < field.Precedence)
         {
             return;

@@ -255,8 +255,14 @@ internal ref struct JsonCursor
     /// <summary>Reads a number at <see cref="Pos"/> (RFC 8259 grammar); returns its length, or 0 when invalid.</summary>
     public int ReadNumber()
     {
-        ReadOnlySpan<byte> buffer = Buffer;
-        int start = Pos;
+        int length = NumberLength(Buffer, Pos);
+        Pos += length;
+        return length;
+    }
+
+    /// <summary>The length of the number (RFC 8259 grammar) at <paramref name="start"/>, or 0 when invalid.</summary>
+    public static int NumberLength(ReadOnlySpan<byte> buffer, int start)
+    {
         int p = start;
         if (p < buffer.Length && buffer[p] == '-')
         {
@@ -308,7 +314,6 @@ internal ref struct JsonCursor
             p = SkipDigits(buffer, p);
         }
 
-        Pos = p;
         return p - start;
     }
 

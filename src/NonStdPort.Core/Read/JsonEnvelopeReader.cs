@@ -115,6 +115,18 @@ internal sealed class JsonEnvelopeReader
                     _ => SetString(ref c, target, bodyStart, bodyEnd - bodyStart, escaped),
                 };
             }
+            else if ((uint)p < (uint)buffer.Length && IsNumberStart(Unsafe.Add(ref data, p)))
+            {
+                int number = JsonCursor.NumberLength(buffer, p);
+                if (number == 0)
+                {
+                    return MalformedReason.InvalidJson;
+                }
+
+                NoteNumber(ref c, target, p, number);
+                p += number;
+                reason = MalformedReason.None;
+            }
             else
             {
                 c.Pos = p;
@@ -238,12 +250,21 @@ internal sealed class JsonEnvelopeReader
                     return MalformedReason.InvalidJson;
                 }
 
-                if (target.Field != FieldId.None)
-                {
-                    _fields.Set(target.Field, c.Origin + start, number, c.InScratch, target.Precedence);
-                }
-
+                NoteNumber(ref c, target, start, number);
                 return MalformedReason.None;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsNumberStart(byte b) => b == '-' || (uint)(b - '0') <= 9;
+
+    /// <summary>Notes a number (its text, as in the record) in the target's field, if it has one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void NoteNumber(ref JsonCursor c, KeyTarget target, int start, int length)
+    {
+        if (target.Field != FieldId.None)
+        {
+            _fields.Set(target.Field, c.Origin + start, length, c.InScratch, target.Precedence);
         }
     }
 

@@ -68,18 +68,20 @@ internal sealed class KeyTable<T>
             return ref Unsafe.NullRef<T>();
         }
 
+        // Both indexes are masked to their array's size, so neither needs a bounds check.
         int bit = FilterBit(context, key);
-        if ((_filter[bit >> 6] & (1UL << bit)) == 0)
+        if ((Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_filter), bit >> 6) & (1UL << bit)) == 0)
         {
             return ref Unsafe.NullRef<T>();
         }
 
         Words(key, out ulong first, out ulong last);
-        Entry[] slots = _slots;
-        int slot = (int)Hash(context, length, first, last) & _mask;
+        ref Entry slots = ref MemoryMarshal.GetArrayDataReference(_slots);
+        int mask = _mask;
+        int slot = (int)Hash(context, length, first, last) & mask;
         while (true)
         {
-            ref Entry entry = ref slots[slot];
+            ref Entry entry = ref Unsafe.Add(ref slots, slot);
             if (entry.Key is null)
             {
                 return ref Unsafe.NullRef<T>();
@@ -91,13 +93,18 @@ internal sealed class KeyTable<T>
                 return ref entry.Value;
             }
 
-            slot = (slot + 1) & _mask;
+            slot = (slot + 1) & mask;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int FilterBit(byte context, ReadOnlySpan<byte> key) =>
-        ((key[0] * 31) + (key[^1] * 7) + (key.Length * 131) + (context * 17)) & 1023;
+    private static int FilterBit(byte context, ReadOnlySpan<byte> key)
+    {
+        // Callers pass a non-empty key.
+        ref byte start = ref MemoryMarshal.GetReference(key);
+        int length = key.Length;
+        return ((start * 31) + (Unsafe.Add(ref start, length - 1) * 7) + (length * 131) + (context * 17)) & 1023;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Words(ReadOnlySpan<byte> key, out ulong first, out ulong last)
