@@ -49,6 +49,22 @@ public sealed class StrictnessTests
     [InlineData("{\"EventID\":3,\"Image\":\"tab\tinside\"}")]
     [InlineData("{\"EventID\":3,\u000B\"Image\":\"a\"}")]
     [InlineData("{\"EventID\":3,\u00A0\"Image\":\"a\"}")]
+    [InlineData("""{"EventID":3,"Extra":{"a":01}}""")]
+    [InlineData("""{"EventID":3,"Extra":{"a":-}}""")]
+    [InlineData("""{"EventID":3,"Extra":{"a":1.e5}}""")]
+    [InlineData("""{"EventID":3,"Extra":{"a":"x\qy"}}""")]
+    [InlineData("""{"EventID":3,"Extra":{"a":1,}}""")]
+    [InlineData("""{"EventID":3,"Extra":{"a" 1}}""")]
+    [InlineData("""{"EventID":3,"Extra":{"a":1 "b":2}}""")]
+    [InlineData("""{"EventID":3,"Extra":{"a\q":1}}""")]
+    [InlineData("""{"EventID":3,"Extra":{"a":{"b":[1,]}}}""")]
+    [InlineData("""{"EventID":3,"Extra":{"a":1}""")]
+    [InlineData("""{"Ev\qentID":3}""")]
+    [InlineData("""{"EventID\u12":3}""")]
+    [InlineData("""{"EventID\ud800":3}""")]
+    [InlineData("{\"Event\u0001ID\":3}")]
+    [InlineData("""{"EventID":3,"DestinationPort":4444-}""")]
+    [InlineData("""{"EventID":3,"DestinationPort":-04}""")]
     public void Invalid_json_is_malformed(string record)
     {
         Assert.Equal(MalformedReason.InvalidJson, ReadOutcome.Of(record).Reason);
