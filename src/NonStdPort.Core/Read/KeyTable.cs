@@ -5,56 +5,54 @@ namespace NonStdPort.Core.Read;
 
 /// <summary>
 /// An immutable hash table from (context, UTF-8 key) to a value, built once, read without allocating.
-/// A key is identified by its length and its first and last eight bytes, which for keys of up to
-/// 16 bytes is the whole key; longer keys are compared in full. Most lookups are of unknown keys
-/// (a flat record carries dozens the reader does not need), and those end at an empty slot or a
-/// mismatched word, without comparing bytes.
+/// The bucket is a cheap function of (context, length, first and last byte), so most lookups, which
+/// are of unknown keys (a flat record carries dozens the reader does not need), end at an empty
+/// bucket after one load. A key is identified by its length and its first and last eight bytes,
+/// which for keys of up to 16 bytes is the whole key; longer keys are compared in full.
 /// </summary>
 internal sealed class KeyTable<T>
     where T : struct
 {
     private const int MaxKeyLength = 64;
+    private const int BucketCount = 1024;
 
-    private readonly Entry[] _slots;
-    private readonly int _mask;
-
-    // A 1,024-bit pre-filter on (context, length, first and last byte): most unknown keys stop here.
-    private readonly ulong[] _filter = new ulong[16];
+    // Per bucket, 1 + the index of its first entry (0: empty); entries chain through Entry.Next alike.
+    private readonly ushort[] _buckets = new ushort[BucketCount];
+    private readonly Entry[] _entries;
 
     public KeyTable(IEnumerable<(byte Context, string Key, T Value)> items)
     {
         var list = items.ToList();
-        int size = 16;
-        while (size < list.Count * 4)
+        if (list.Count >= ushort.MaxValue)
         {
-            size *= 2;
+            throw new ArgumentException("Too many keys.", nameof(items));
         }
 
-        _slots = new Entry[size];
-        _mask = size - 1;
-        foreach (var (context, key, value) in list)
+        _entries = new Entry[list.Count];
+        for (int i = 0; i < list.Count; i++)
         {
+            var (context, key, value) = list[i];
             byte[] bytes = System.Text.Encoding.UTF8.GetBytes(key);
             if (bytes.Length is 0 or > MaxKeyLength)
             {
                 throw new ArgumentException($"Key '{key}' is empty or too long.", nameof(items));
             }
 
-            Words(bytes, out ulong first, out ulong last);
-            int slot = (int)Hash(context, bytes.Length, first, last) & _mask;
-            while (_slots[slot].Key is not null)
+            int bucket = Bucket(context, bytes);
+            for (int next = _buckets[bucket]; next != 0; next = _entries[next - 1].Next)
             {
-                if (_slots[slot].Context == context && _slots[slot].Key.AsSpan().SequenceEqual(bytes))
+                if (_entries[next - 1].Context == context && _entries[next - 1].Key.AsSpan().SequenceEqual(bytes))
                 {
                     throw new ArgumentException($"Key '{key}' is listed twice in context {context}.", nameof(items));
                 }
-
-                slot = (slot + 1) & _mask;
             }
 
-            int bit = FilterBit(context, bytes);
-            _filter[bit >> 6] |= 1UL << bit;
-            _slots[slot] = new Entry { Context = context, Length = bytes.Length, First = first, Last = last, Key = bytes, Value = value };
+            Words(bytes, out ulong first, out ulong last);
+            _entries[i] = new Entry
+            {
+                Context = context, Length = bytes.Length, First = first, Last = last, Key = bytes, Value = value, Next = _buckets[bucket],
+            };
+            _buckets[bucket] = (ushort)(i + 1);
         }
     }
 
@@ -68,42 +66,38 @@ internal sealed class KeyTable<T>
             return ref Unsafe.NullRef<T>();
         }
 
-        // Both indexes are masked to their array's size, so neither needs a bounds check.
-        int bit = FilterBit(context, key);
-        if ((Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_filter), bit >> 6) & (1UL << bit)) == 0)
+        // The bucket is masked to the array's size and chain links were written in range, so no bounds checks.
+        int next = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_buckets), Bucket(context, key));
+        if (next == 0)
         {
             return ref Unsafe.NullRef<T>();
         }
 
         Words(key, out ulong first, out ulong last);
-        ref Entry slots = ref MemoryMarshal.GetArrayDataReference(_slots);
-        int mask = _mask;
-        int slot = (int)Hash(context, length, first, last) & mask;
-        while (true)
+        ref Entry entries = ref MemoryMarshal.GetArrayDataReference(_entries);
+        do
         {
-            ref Entry entry = ref Unsafe.Add(ref slots, slot);
-            if (entry.Key is null)
-            {
-                return ref Unsafe.NullRef<T>();
-            }
-
+            ref Entry entry = ref Unsafe.Add(ref entries, next - 1);
             if (entry.First == first && entry.Last == last && entry.Length == length && entry.Context == context
                 && (length <= 16 || key.SequenceEqual(entry.Key)))
             {
                 return ref entry.Value;
             }
 
-            slot = (slot + 1) & mask;
+            next = entry.Next;
         }
+        while (next != 0);
+
+        return ref Unsafe.NullRef<T>();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int FilterBit(byte context, ReadOnlySpan<byte> key)
+    private static int Bucket(byte context, ReadOnlySpan<byte> key)
     {
         // Callers pass a non-empty key.
         ref byte start = ref MemoryMarshal.GetReference(key);
         int length = key.Length;
-        return ((start * 31) + (Unsafe.Add(ref start, length - 1) * 7) + (length * 131) + (context * 17)) & 1023;
+        return ((start * 31) + (Unsafe.Add(ref start, length - 1) * 7) + (length * 131) + (context * 17)) & (BucketCount - 1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -133,13 +127,6 @@ internal sealed class KeyTable<T>
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Hash(byte context, int length, ulong first, ulong last)
-    {
-        ulong h = (first * 0x9E3779B97F4A7C15UL) ^ (last * 0xC2B2AE3D27D4EB4FUL) ^ ((ulong)((length << 8) | context) * 0x165667B19E3779F9UL);
-        return h ^ (h >> 29) ^ (h >> 47);
-    }
-
     private struct Entry
     {
         public ulong First;
@@ -148,5 +135,6 @@ internal sealed class KeyTable<T>
         public byte Context;
         public byte[] Key;
         public T Value;
+        public ushort Next;
     }
 }
