@@ -169,6 +169,13 @@ internal ref struct JsonCursor
             }
         }
 
+        return FindStringStopInTail(buffer, p);
+    }
+
+    /// <summary>The rare part of <see cref="FindStringStop"/>, kept out of line so its callers stay small.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int FindStringStopInTail(ReadOnlySpan<byte> buffer, int p)
+    {
         if ((uint)p > (uint)buffer.Length)
         {
             return -1;

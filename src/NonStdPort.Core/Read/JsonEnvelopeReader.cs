@@ -163,18 +163,19 @@ internal sealed class JsonEnvelopeReader
         }
     }
 
+    /// <summary>Decodes an escaped key into free scratch space without claiming it: the key is used only until its value is read.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ReadOnlySpan<byte> DecodeKey(ReadOnlySpan<byte> key)
+    {
+        int length = JsonCursor.Unescape(key, _fields.ScratchTail);
+        return _fields.Scratch.AsSpan(_fields.ScratchUsed, length);
+    }
+
     /// <summary>What a key means in <paramref name="context"/>; notes the envelope hint it carries.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private KeyTarget Resolve(JsonContext context, ReadOnlySpan<byte> key, bool escaped)
     {
-        if (escaped)
-        {
-            // Decoded into free scratch space without claiming it: the key is used only until its value is read.
-            int length = JsonCursor.Unescape(key, _fields.ScratchTail);
-            key = _fields.Scratch.AsSpan(_fields.ScratchUsed, length);
-        }
-
-        KeyTarget target = JsonKeyMap.Resolve(context, key);
+        KeyTarget target = JsonKeyMap.Resolve(context, escaped ? DecodeKey(key) : key);
         if (target.Hint != EnvelopeHints.None)
         {
             _fields.Hints |= target.Hint;
