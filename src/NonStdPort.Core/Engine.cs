@@ -74,8 +74,9 @@ public sealed class Engine
     {
         Counters.Records++;
         RecordKind kind = Classify(view);
-        if (kind == RecordKind.NotSysmon)
+        if (kind == RecordKind.NotSysmon || (kind == RecordKind.OtherSysmonEvent && !IsDetectionInput(view.EventId)))
         {
+            // Records no detection reads are skipped without looking further (not even at their time).
             return Skipped();
         }
 
@@ -297,6 +298,10 @@ public sealed class Engine
                 return RecordKind.NotSysmon;
         }
     }
+
+    /// <summary>The Sysmon event ids besides 3 that a detection reads: process create and terminate (lineage), registry value set (RDP port).</summary>
+    private static bool IsDetectionInput(int eventId) =>
+        eventId is ProcessCreateEventId or ProcessTerminatedEventId or RdpPortChange.RegistryValueSetEventId;
 
     /// <summary>Parses the event time into UTC ticks (-1 when absent); false when present but invalid.</summary>
     private static bool TryReadEventTime(in SysmonRecord view, out long ticks)

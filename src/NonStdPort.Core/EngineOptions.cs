@@ -12,6 +12,6 @@ public sealed record EngineOptions
     /// <summary>Records larger than this are malformed (<c>Oversize</c>).</summary>
     public int MaxRecordBytes { get; init; } = DefaultMaxRecordBytes;
 
-    /// <summary>Records whose event time is before this instant (UTC) are skipped; null keeps all.</summary>
+    /// <summary>Records whose event time is before this instant (UTC; a value of kind Local is converted) are skipped; records without an event time are kept; null keeps all.</summary>
     public DateTime? NotBefore { get; init; }
 }

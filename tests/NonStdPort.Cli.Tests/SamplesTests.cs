@@ -45,6 +45,22 @@ public sealed partial class SamplesTests
         Assert.Equal(ExpectedBySample()[name], actual);
     }
 
+    [Fact]
+    public void The_atomic_folder_as_one_glob_yields_every_detection_and_reads_cleanly()
+    {
+        // The shell expands samples/atomic/* in name order; the folder holds record files only.
+        string[] files = Directory.GetFiles(Path.Combine(RepositoryPaths.Samples, "atomic")).Order(StringComparer.Ordinal).ToArray();
+
+        CliResult result = CliRunner.Run(["score", .. files]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var rules = result.StdoutLines
+            .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("rule").GetString())
+            .GroupBy(rule => rule)
+            .ToDictionary(g => g.Key!, g => g.Count());
+        Assert.Equal(new Dictionary<string, int> { ["non_standard_port"] = 15, ["beacon"] = 1, ["rdp_port_change"] = 3 }, rules);
+    }
+
     private static string Describe(string alert)
     {
         JsonElement a = JsonDocument.Parse(alert).RootElement;

@@ -217,4 +217,21 @@ public sealed class ScoreEndToEndTests
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("nonstdport score: --rules no-such-rules.yaml: no such file", Assert.Single(result.StderrLines));
     }
+
+    [Fact]
+    public void Pretty_printed_json_and_arrays_of_it_are_scored_like_ndjson()
+    {
+        using var dir = new TempDir();
+        var indented = new JsonSerializerOptions { WriteIndented = true };
+        string Pretty(string record) => JsonSerializer.Serialize(JsonDocument.Parse(record).RootElement, indented);
+        string array = "[\n" + Pretty(Records.Score3()) + ",\n" + Pretty(Records.Benign()) + ",\n" + Pretty(Records.Score1()) + "\n]\n";
+        string path = dir.File("export.json", array);
+
+        CliResult result = CliRunner.Run("score", path);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        JsonElement[] alerts = Alerts.Parse(result);
+        Assert.Equal([3, 1], alerts.Select(a => a.Score()));
+        Assert.Equal(2, alerts[0].Line());
+    }
 }

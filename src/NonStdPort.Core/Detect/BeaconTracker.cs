@@ -83,7 +83,7 @@ internal sealed class BeaconTracker
         _minInterval = options.MinInterval.Ticks;
         _maxInterval = options.MaxInterval.Ticks;
         _maxLateness = options.MaxLateness.Ticks;
-        _expiry = options.MaxInterval.Ticks * options.Count;
+        _expiry = options.MaxInterval.Ticks > long.MaxValue / options.Count ? long.MaxValue : options.MaxInterval.Ticks * options.Count;
         _table = new KeyedStateTable(options.MaxKeys);
         _scratch = new long[_n];
         _states = new KeyState[_table.SlotCapacity];

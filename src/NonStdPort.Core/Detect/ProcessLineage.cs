@@ -46,6 +46,11 @@ internal sealed class ProcessLineage
 
     private readonly LineageOptions _options;
     private readonly long _grace;
+
+    // Memory of exited processes is released once the partition's newest event time is two grace
+    // periods past the exit: the partition's clock is the fastest host's, so a host whose clock lags
+    // still gets its whole grace period (judged on its own records' times in TryGet).
+    private readonly long _sweepHorizon;
     private readonly KeyedStateTable _table;
     private readonly StateKeyBuilder _key = new();
 
@@ -72,6 +77,7 @@ internal sealed class ProcessLineage
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1024);
         _options = options;
         _grace = options.TerminatedGrace.Ticks;
+        _sweepHorizon = _grace > long.MaxValue / 2 ? long.MaxValue : _grace * 2;
         _table = new KeyedStateTable(options.MaxProcesses, maxBytes);
         _terminatedAt = new long[_table.SlotCapacity];
     }
@@ -198,7 +204,10 @@ internal sealed class ProcessLineage
             return false;
         }
 
-        if (_terminatedAt[slot] != Alive && _watermark - _terminatedAt[slot] > _grace)
+        // The asking record's own time (same host, same clock as the exit) decides; the partition's
+        // newest time stands in only for a record without one.
+        long now = eventTime == long.MinValue ? _watermark : eventTime;
+        if (_terminatedAt[slot] != Alive && now - _terminatedAt[slot] > _grace)
         {
             Forget(slot);
             return false;
@@ -238,7 +247,7 @@ internal sealed class ProcessLineage
         while (_terminationsCount > 0)
         {
             Termination next = _terminations[_terminationsHead];
-            if (_watermark - next.Time <= _grace)
+            if (_watermark - next.Time <= _sweepHorizon)
             {
                 return;
             }

@@ -34,6 +34,9 @@ internal sealed class FieldCollector
     /// <summary>The event id's value was an object, array or boolean rather than a number or text.</summary>
     public bool EventIdNotScalar;
 
+    // Whether any value came from an ECS field (so most records skip the pass that drops them).
+    private bool _anyEcs;
+
     /// <summary>The scratch buffer; decoded values are appended to it.</summary>
     public byte[] Scratch => _scratch;
 
@@ -51,6 +54,7 @@ internal sealed class FieldCollector
         _scratchUsed = 0;
         Hints = EnvelopeHints.None;
         EventIdNotScalar = false;
+        _anyEcs = false;
         long needed = (2L * inputLength) + 64;
         if (_scratch.Length < needed)
         {
@@ -66,6 +70,7 @@ internal sealed class FieldCollector
     }
 
     /// <summary>Notes a value unless a value of higher precedence is already set.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Set(FieldId id, int start, int length, bool inScratch, Precedence precedence)
     {
         ref FieldLocation field = ref _fields[(int)id];
@@ -74,6 +79,7 @@ internal sealed class FieldCollector
             return;
         }
 
+        _anyEcs |= precedence == Precedence.Ecs;
         field.Start = start;
         field.Length = length;
         field.InScratch = inScratch;
@@ -104,6 +110,11 @@ internal sealed class FieldCollector
     /// <summary>Drops every value that came from ECS fields (used for envelopes other than Winlogbeat 7+).</summary>
     public void DropEcsValues()
     {
+        if (!_anyEcs)
+        {
+            return;
+        }
+
         for (int i = 0; i < _fields.Length; i++)
         {
             if (_fields[i].Precedence == Precedence.Ecs)

@@ -63,6 +63,7 @@ internal ref struct JsonCursor
     /// and <paramref name="length"/> give the raw body (between the quotes, relative to
     /// <see cref="Buffer"/>) and <paramref name="escaped"/> says whether it holds escapes.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool ReadString(out int start, out int length, out bool escaped)
     {
         ReadOnlySpan<byte> buffer = Buffer;
@@ -296,12 +297,18 @@ internal ref struct JsonCursor
     }
 
     /// <summary>Skips (and validates) the value at <see cref="Pos"/>; <paramref name="depth"/> is the depth it sits at.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public MalformedReason SkipValue(int depth)
     {
-        switch (Current)
+        int first = Current;
+        if (first == '"')
         {
-            case '"':
-                return ReadString(out _, out _, out _) ? MalformedReason.None : MalformedReason.InvalidJson;
+            // Most values are strings: tested first, ahead of the jump table.
+            return ReadString(out _, out _, out _) ? MalformedReason.None : MalformedReason.InvalidJson;
+        }
+
+        switch (first)
+        {
             case '{':
                 return SkipContainer(depth, '}');
             case '[':
@@ -342,6 +349,7 @@ internal ref struct JsonCursor
     /// After a member: consumes ',' (<paramref name="more"/> set) or the closer; anything else is invalid,
     /// which rejects trailing commas too, as the next member must then start with a value.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public MalformedReason Next(char close, out bool more)
     {
         SkipWhitespace();
@@ -364,6 +372,7 @@ internal ref struct JsonCursor
     }
 
     /// <summary>Reads <c>"key"</c> and the ':' after it; on success the cursor is at the value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool ReadKey(out int start, out int length, out bool escaped)
     {
         start = length = 0;

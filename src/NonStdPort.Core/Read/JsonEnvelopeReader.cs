@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NonStdPort.Core.Read;
 
 /// <summary>
@@ -77,23 +79,29 @@ internal sealed class JsonEnvelopeReader
         return reason;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private MalformedReason ReadValue(ref JsonCursor c, KeyTarget target, int depth)
     {
         int start = c.Pos;
-        switch (c.Current)
+        int first = c.Current;
+        if (first == '"')
         {
-            case '"':
-                if (!c.ReadString(out int bodyStart, out int bodyLength, out bool escaped))
-                {
-                    return MalformedReason.InvalidJson;
-                }
+            // Most values are strings: tested first, ahead of the jump table.
+            if (!c.ReadString(out int bodyStart, out int bodyLength, out bool escaped))
+            {
+                return MalformedReason.InvalidJson;
+            }
 
-                return target.Kind switch
-                {
-                    TargetKind.WrappedJson => ReadWrappedJson(ref c, bodyStart, bodyLength, escaped, depth),
-                    TargetKind.WrappedXml => ReadWrappedXml(ref c, bodyStart, bodyLength, escaped, depth),
-                    _ => SetString(ref c, target, bodyStart, bodyLength, escaped),
-                };
+            return target.Kind switch
+            {
+                TargetKind.WrappedJson => ReadWrappedJson(ref c, bodyStart, bodyLength, escaped, depth),
+                TargetKind.WrappedXml => ReadWrappedXml(ref c, bodyStart, bodyLength, escaped, depth),
+                _ => SetString(ref c, target, bodyStart, bodyLength, escaped),
+            };
+        }
+
+        switch (first)
+        {
             case '{':
                 if (target.Object != JsonContext.Ignore)
                 {
@@ -156,6 +164,7 @@ internal sealed class JsonEnvelopeReader
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private MalformedReason SetString(ref JsonCursor c, KeyTarget target, int bodyStart, int bodyLength, bool escaped)
     {
         if (target.Field == FieldId.None)

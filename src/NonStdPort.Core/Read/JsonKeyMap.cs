@@ -71,6 +71,7 @@ internal static class JsonKeyMap
 {
     private static readonly KeyTable<KeyTarget> Table = new(Entries());
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static KeyTarget Resolve(JsonContext context, ReadOnlySpan<byte> key)
     {
         ref readonly KeyTarget target = ref Table.Find((byte)context, key);

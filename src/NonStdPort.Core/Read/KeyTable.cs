@@ -59,6 +59,7 @@ internal sealed class KeyTable<T>
     }
 
     /// <summary>The value stored for the key, or a null reference (test with <see cref="Unsafe.IsNullRef{T}(ref readonly T)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref readonly T Find(byte context, ReadOnlySpan<byte> key)
     {
         int length = key.Length;

@@ -31,10 +31,22 @@ public sealed class RecordReader
     /// <summary>Reads one record (JSON object or XML <c>&lt;Event&gt;</c>; surrounding whitespace allowed).</summary>
     public ReadResult Read(ReadOnlySpan<byte> input, ref SysmonRecord record)
     {
-        record.Reset();
+        record.Reset(); // every field starts absent, including any a reader does not fill
+        MalformedReason reason = ReadInto(input, ref record);
+        if (reason != MalformedReason.None)
+        {
+            record.Reset(); // a malformed record leaves no partial view behind
+            return ReadResult.Malformed(reason);
+        }
+
+        return ReadResult.Ok;
+    }
+
+    private MalformedReason ReadInto(ReadOnlySpan<byte> input, ref SysmonRecord record)
+    {
         if (input.Length > MaxRecordBytes)
         {
-            return ReadResult.Malformed(MalformedReason.Oversize);
+            return MalformedReason.Oversize;
         }
 
         int start = 0;
@@ -51,13 +63,13 @@ public sealed class RecordReader
 
         if (start == end)
         {
-            return ReadResult.Malformed(MalformedReason.Empty);
+            return MalformedReason.Empty;
         }
 
         ReadOnlySpan<byte> body = input.Slice(start, end - start);
         if (!Utf8.IsValid(body))
         {
-            return ReadResult.Malformed(MalformedReason.InvalidUtf8);
+            return MalformedReason.InvalidUtf8;
         }
 
         _fields.Begin(body.Length);
@@ -67,30 +79,20 @@ public sealed class RecordReader
         {
             reason = _json.Read(body, start, out envelope);
         }
-        else if (body[0] == '<' || body[0] == 0xEF)
+        else if (body[0] == '<' || body.StartsWith(ByteOrderMark))
         {
             reason = XmlEventParser.Parse(body, start, inScratch: false, _fields, outerDepth: 0);
             envelope = Envelope.EventXml;
         }
         else
         {
-            reason = MalformedReason.UnknownEnvelope;
-            envelope = Envelope.Unknown;
+            return MalformedReason.UnknownEnvelope;
         }
 
-        if (reason == MalformedReason.None)
-        {
-            reason = Fill(input, ref record, envelope);
-        }
-
-        if (reason != MalformedReason.None)
-        {
-            record.Reset();
-            return ReadResult.Malformed(reason);
-        }
-
-        return ReadResult.Ok;
+        return reason == MalformedReason.None ? Fill(input, ref record, envelope) : reason;
     }
+
+    private static ReadOnlySpan<byte> ByteOrderMark => [0xEF, 0xBB, 0xBF];
 
     private MalformedReason Fill(ReadOnlySpan<byte> input, ref SysmonRecord record, Envelope envelope)
     {

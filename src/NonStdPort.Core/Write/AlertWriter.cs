@@ -76,6 +76,10 @@ public sealed class AlertWriter
     private const int MaxRepairBytes = 4096;
 
     private readonly Utf8JsonWriter _json;
+    private readonly JsonStringEscaper _escaper = new();
+    private readonly JavaScriptEncoder _encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+    private string? _sourceName;
+    private JsonEncodedText _sourceNameEncoded;
     private AlertBatch? _batch;
     private int _start;
     private int _keyStart;
@@ -89,7 +93,7 @@ public sealed class AlertWriter
         var options = new JsonWriterOptions
         {
             // Alerts go to SIEMs and logs, not HTML: keep non-ASCII and punctuation readable.
-            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            Encoder = _encoder,
             Indented = false,
             SkipValidation = true,
         };
@@ -184,13 +188,18 @@ public sealed class AlertWriter
             json.WriteStartObject(SourceName);
             if (source.Topic is not null)
             {
-                json.WriteString(TopicName, source.Topic);
+                json.WriteString(TopicName, Encoded(source.Topic));
                 json.WriteNumber(PartitionName, source.Partition);
                 json.WriteNumber(OffsetName, source.Offset);
             }
+            else if (source.File is not null)
+            {
+                json.WriteString(FileName, Encoded(source.File));
+                json.WriteNumber(LineName, source.Line);
+            }
             else
             {
-                json.WriteString(FileName, source.File);
+                json.WriteNull(FileName);
                 json.WriteNumber(LineName, source.Line);
             }
 
@@ -202,6 +211,21 @@ public sealed class AlertWriter
         batch.AddEntry(_start, _keyStart, _keyLength, _riskScore, _rule);
         batch.Write("\n"u8);
         _batch = null;
+    }
+
+    /// <summary>
+    /// The file or topic name, encoded once per distinct name rather than per alert (a host passes
+    /// the same string for every record of a file or topic).
+    /// </summary>
+    private JsonEncodedText Encoded(string name)
+    {
+        if (!ReferenceEquals(name, _sourceName))
+        {
+            _sourceNameEncoded = JsonEncodedText.Encode(name, _encoder);
+            _sourceName = name;
+        }
+
+        return _sourceNameEncoded;
     }
 
     private void WriteHostname(ReadOnlySpan<byte> hostname)
@@ -234,7 +258,8 @@ public sealed class AlertWriter
         }
         else if (Utf8.IsValid(value))
         {
-            _json.WriteString(name, value);
+            _json.WritePropertyName(name);
+            _json.WriteRawValue(_escaper.Quote(value), skipInputValidation: true);
         }
         else
         {

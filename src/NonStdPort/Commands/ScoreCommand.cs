@@ -15,9 +15,10 @@ internal static class ScoreCommand
         "to stdout, in input order. Every supported envelope is recognised per record: flat Sysmon JSON (NXLog),\n" +
         "Winlogbeat 6/7/8, Windows event XML, Sentinel WindowsEvent and Syslog rows, evtx_dump JSON.\n" +
         "JSON records are one per line, or pretty-printed over many lines when the opening { stands alone on its\n" +
-        "line (jq ., evtx_dump -o json; its 'Record N' lines are skipped). XML events may span lines, with or\n" +
-        "without an <?xml?> prologue and an <Events> wrapper. Gzip input is detected by its magic bytes, whatever\n" +
-        "the file name. Blank lines are skipped; CRLF line ends are fine.\n" +
+        "line (jq ., evtx_dump -o json, whose 'Record N' lines are skipped), also as the elements of a JSON array\n" +
+        "(ConvertTo-Json, jq -s). XML events may span lines, with or without an <?xml?> prologue and an <Events>\n" +
+        "wrapper. Gzip input is detected by its magic bytes, whatever the file name. Blank lines are skipped;\n" +
+        "CRLF line ends are fine.\n" +
         "\n" +
         "A malformed record is reported on stderr as FILE:LINE: reason (stdin is named -), counted, and skipped;\n" +
         "processing continues.\n" +

@@ -189,15 +189,25 @@ internal sealed class RecordFramer
 
     /// <summary>
     /// A record that does not start with '&lt;': one JSON object per line, unless the line is a lone
-    /// <c>{</c> (a pretty-printed object, read to its closing brace) or evtx_dump's <c>Record N</c>
-    /// separator (skipped).
+    /// <c>{</c> (a pretty-printed object, read to its closing brace). Furniture is skipped:
+    /// evtx_dump's <c>Record N</c> separator lines, and the <c>[</c>, <c>,</c> and <c>]</c> of a
+    /// JSON array whose elements stand on lines of their own (<c>ConvertTo-Json</c>, <c>jq -s</c>).
     /// </summary>
     private bool StartTextRecord(ref ReadOnlySequence<byte> buffer, byte first, bool isFinal)
     {
+        if (first == (byte)',')
+        {
+            // Between two array elements: the comma belongs to no record.
+            buffer = buffer.Slice(1);
+            return true;
+        }
+
         LineShape shape = first switch
         {
             (byte)'{' => LineIs(buffer, "{"u8, digitsAfter: false, isFinal),
             (byte)'R' => LineIs(buffer, "Record "u8, digitsAfter: true, isFinal),
+            (byte)'[' => LineIs(buffer, "["u8, digitsAfter: false, isFinal),
+            (byte)']' => LineIs(buffer, "]"u8, digitsAfter: false, isFinal),
             _ => LineShape.No,
         };
         if (shape == LineShape.NeedMore)
@@ -218,7 +228,7 @@ internal sealed class RecordFramer
             return true;
         }
 
-        // "Record 17": a separator between pretty-printed records, not a record.
+        // "Record 17", "[" or "]" alone on a line: furniture between records, not a record.
         SequencePosition end = buffer.PositionOf((byte)'\n') ?? buffer.End;
         buffer = buffer.Slice(end);
         return true;
@@ -395,26 +405,32 @@ internal sealed class RecordFramer
             end = FindEventEnd(buffer, _scanned, isFinal, out resumeAt);
         }
 
+        // An event cut short (a writer that died mid-event) must not take the next one with it: it
+        // ends where the next <Event starts, and the reader reports it as malformed. Only a start
+        // within the first MaxRecordBytes counts, so the outcome is the same however the stream
+        // is cut into segments (a longer event is oversize either way).
+        bool searchedToTheEnd = end >= 0 || isFinal;
+        if (searchedToTheEnd || resumeAt > _maxRecordBytes)
+        {
+            long limit = Math.Min(end >= 0 ? end : buffer.Length, _maxRecordBytes);
+            long cut = NextEventStart(buffer.Slice(0, limit));
+            if (cut > 0)
+            {
+                DeliverSpanningLines(ref buffer, cut, trimCarriageReturn: false, sink);
+                return true;
+            }
+        }
+
         if (end >= 0)
         {
-            // An event cut short (a writer that died mid-event) must not take the next one with it:
-            // it ends where the next <Event starts, and the reader reports it as malformed.
-            end = NextEventStart(buffer.Slice(0, end)) is long next and > 0 ? next : end;
-            ReadOnlySequence<byte> record = buffer.Slice(0, end);
-            Deliver(record, trimCarriageReturn: false, sink);
-            _line += CountNewlines(record);
-            buffer = buffer.Slice(end);
-            _mode = Mode.Between;
+            DeliverSpanningLines(ref buffer, end, trimCarriageReturn: false, sink);
             return true;
         }
 
         if (isFinal)
         {
             // Unterminated: hand it over as it is so the reader reports it as malformed.
-            Deliver(buffer, trimCarriageReturn: true, sink);
-            _line += CountNewlines(buffer);
-            buffer = buffer.Slice(buffer.End);
-            _mode = Mode.Between;
+            DeliverSpanningLines(ref buffer, buffer.Length, trimCarriageReturn: true, sink);
             return false;
         }
 
@@ -497,20 +513,13 @@ internal sealed class RecordFramer
         long end = _json.Scan(buffer.Slice(_scanned));
         if (end >= 0)
         {
-            ReadOnlySequence<byte> record = buffer.Slice(0, _scanned + end);
-            Deliver(record, trimCarriageReturn: false, sink);
-            _line += CountNewlines(record);
-            buffer = buffer.Slice(record.End);
-            _mode = Mode.Between;
+            DeliverSpanningLines(ref buffer, _scanned + end, trimCarriageReturn: false, sink);
             return true;
         }
 
         if (isFinal)
         {
-            Deliver(buffer, trimCarriageReturn: true, sink);
-            _line += CountNewlines(buffer);
-            buffer = buffer.Slice(buffer.End);
-            _mode = Mode.Between;
+            DeliverSpanningLines(ref buffer, buffer.Length, trimCarriageReturn: true, sink);
             return false;
         }
 
@@ -647,6 +656,17 @@ internal sealed class RecordFramer
         int length = (int)reader.Remaining;
         reader.TryCopyTo(rest[..length]);
         return EventEnd.StartsWith(rest[..length]);
+    }
+
+    /// <summary>Delivers the first <paramref name="length"/> bytes as one record that may span lines, and moves past it.</summary>
+    private void DeliverSpanningLines<TSink>(ref ReadOnlySequence<byte> buffer, long length, bool trimCarriageReturn, TSink sink)
+        where TSink : IRecordSink
+    {
+        ReadOnlySequence<byte> record = buffer.Slice(0, length);
+        Deliver(record, trimCarriageReturn, sink);
+        _line += CountNewlines(record);
+        buffer = buffer.Slice(record.End);
+        _mode = Mode.Between;
     }
 
     private void Deliver<TSink>(ReadOnlySequence<byte> record, bool trimCarriageReturn, TSink sink)

@@ -205,6 +205,30 @@ public sealed class RecordFramerTests
 
     [Theory]
     [MemberData(nameof(Chunks))]
+    public void A_json_array_of_pretty_printed_objects_yields_its_elements(int chunk)
+    {
+        string input =
+            "[\r\n" +                       // 1, as ConvertTo-Json writes it
+            "    {\r\n" +                   // 2
+            "        \"Id\":  3\r\n" +
+            "    },\r\n" +
+            "    {\r\n" +                   // 5
+            "        \"Id\":  1\r\n" +
+            "    }\r\n" +
+            "]\r\n" +
+            "[1, 2]\n";                     // 9: not furniture: a record (the reader rejects it)
+
+        var records = Framing.Frame(input, chunk);
+
+        Assert.Equal(
+            "2: {\r\n        \"Id\":  3\r\n    }\n" +
+            "5: {\r\n        \"Id\":  1\r\n    }\n" +
+            "9: [1, 2]",
+            Lines(records));
+    }
+
+    [Theory]
+    [MemberData(nameof(Chunks))]
     public void Lines_that_only_look_like_separators_are_records(int chunk)
     {
         var records = Framing.Frame("Record\nRecord 12 of 40\nRecords 3\n{\n\"unclosed\": 1\n", chunk);

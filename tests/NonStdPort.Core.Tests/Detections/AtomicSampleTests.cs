@@ -5,7 +5,7 @@ using NonStdPort.Core.Tests.Support;
 namespace NonStdPort.Core.Tests.Detections;
 
 /// <summary>
-/// Every file in samples/atomic gives exactly the alerts its README promises when each of its
+/// Every file in samples/atomic gives exactly the alerts samples/atomic.md promises when each of its
 /// lines is fed to the engine in order (file mode), and the benign look-alikes give none.
 /// An expected alert is "rule@line:risk_score:severity[:extra]", extra being new_port or beacon.count.
 /// </summary>
@@ -13,23 +13,23 @@ public sealed class AtomicSampleTests
 {
     public static TheoryData<string, string[]> Samples => new()
     {
-        { "powershell-4444.json", ["non_standard_port@2:3:high"] },
+        { "powershell-4444.ndjson", ["non_standard_port@2:3:high"] },
         { "linux-curl-python3-8088.xml", ["non_standard_port@2:3:high", "non_standard_port@5:3:high"] },
-        { "rdp-port-33890.json", ["rdp_port_change@2:0:high:33890"] },
+        { "rdp-port-33890.ndjson", ["rdp_port_change@2:0:high:33890"] },
         {
-            "beacon-powershell-9001.json",
+            "beacon-powershell-9001.ndjson",
             [
                 "non_standard_port@2:3:high", "non_standard_port@3:3:high", "non_standard_port@4:3:high", "non_standard_port@5:3:high",
                 "non_standard_port@6:3:high", "non_standard_port@7:3:high", "beacon@7:3:high:6", "non_standard_port@8:3:high",
                 "non_standard_port@9:3:high", "non_standard_port@10:3:high", "non_standard_port@11:3:high",
             ]
         },
-        { "t1571-test-netconnection-8081.json", ["non_standard_port@2:2:medium"] },
+        { "t1571-test-netconnection-8081.ndjson", ["non_standard_port@2:2:medium"] },
         { "t1571-telnet-8081.xml", ["non_standard_port@2:2:medium"] },
-        { "t1021.001-rdp-port-4489.json", ["rdp_port_change@2:0:high:4489", "rdp_port_change@5:2:high:4489"] },
-        { "benign-browser-poll-443.json", [] },
-        { "benign-agent-beacon-8443.json", [] },
-        { "benign-rdp-port-3389.json", [] },
+        { "t1021.001-rdp-port-4489.ndjson", ["rdp_port_change@2:0:high:4489", "rdp_port_change@5:2:high:4489"] },
+        { "benign-browser-poll-443.ndjson", [] },
+        { "benign-agent-beacon-8443.ndjson", [] },
+        { "benign-rdp-port-3389.ndjson", [] },
     };
 
     [Theory]
@@ -48,7 +48,7 @@ public sealed class AtomicSampleTests
     public void Every_sample_file_is_in_the_table()
     {
         var listed = Samples.Select(row => (string)row[0]).Order();
-        var present = Directory.EnumerateFiles(Folder).Select(Path.GetFileName).Where(name => name != "README.md").Order();
+        var present = Directory.EnumerateFiles(Folder).Select(Path.GetFileName).Order();
         Assert.Equal(listed, present!);
     }
 

@@ -175,6 +175,19 @@ public sealed class EngineDetectionTests
     }
 
     [Fact]
+    public void State_bounds_come_from_the_rules_file_and_evictions_are_counted()
+    {
+        RuleSet rules = RulesFile.Parse("beacon:\n  max_keys: 1\nlineage:\n  max_processes: 1\n").Rules!;
+        var run = new EngineRun(rules)
+            .Feed(ProcessCreate(0, "{A}", PowerShell, "a.exe"), ProcessCreate(1, "{B}", PowerShell, "b.exe"), ProcessCreate(2, "{C}", PowerShell, "c.exe"))
+            .Feed(Enumerable.Range(0, 12).Select(i => Connection(10 + i * 30, port: i % 2 == 0 ? 9001 : 9002)));
+
+        Assert.Empty(run.Rule("beacon")); // two keys taking turns in a table of one: each starts over
+        Assert.Equal(11, run.Engine.Counters.BeaconKeysEvicted);
+        Assert.Equal(2, run.Engine.Counters.ProcessesEvicted);
+    }
+
+    [Fact]
     public void Late_records_are_counted_and_not_used_yet_keep_their_single_event_score()
     {
         var run = new EngineRun().Feed(Connection(0), Connection(300), Connection(100));

@@ -1,3 +1,4 @@
+using NonStdPort.Core.Tests.Support;
 using System.Text;
 using NonStdPort.Core.Detect;
 using NonStdPort.Core.Read;
@@ -94,22 +95,22 @@ public sealed class RdpPortChangeTests
     [Fact]
     public void Detection_allocates_nothing()
     {
-        var record = new SysmonRecord
-        {
-            EventId = 13,
-            Provider = ProviderKind.Sysmon,
-            TargetObject = Encoding.UTF8.GetBytes(PortNumber),
-            Details = "DWORD (0x00008462)"u8,
-        };
-        int hits = 0;
-        RdpPortChange.IsPortChange(record, out _);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10_000; i++)
-        {
-            hits += RdpPortChange.IsPortChange(record, out _) ? 1 : 0;
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        Assert.Equal(10_000, hits);
+        byte[] target = Encoding.UTF8.GetBytes(PortNumber);
+        int calls = 0, hits = 0;
+        AllocationAssert.None(
+            () =>
+            {
+                var record = new SysmonRecord
+                {
+                    EventId = 13,
+                    Provider = ProviderKind.Sysmon,
+                    TargetObject = target,
+                    Details = "DWORD (0x00008462)"u8,
+                };
+                calls++;
+                hits += RdpPortChange.IsPortChange(record, out _) ? 1 : 0;
+            },
+            10_000);
+        Assert.Equal(calls, hits);
     }
 }

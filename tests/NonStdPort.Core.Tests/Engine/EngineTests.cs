@@ -105,6 +105,22 @@ public sealed class EngineTests
     }
 
     [Theory]
+    [InlineData(3, OutcomeKind.Malformed)]
+    // Process create/terminate and registry value set feed detections, so their time must be valid too.
+    [InlineData(1, OutcomeKind.Malformed)]
+    [InlineData(5, OutcomeKind.Malformed)]
+    [InlineData(13, OutcomeKind.Malformed)]
+    // Event ids no detection reads are skipped without error, whatever their time.
+    [InlineData(7, OutcomeKind.Skipped)]
+    [InlineData(22, OutcomeKind.Skipped)]
+    public void An_invalid_time_is_malformed_only_on_records_a_detection_reads(int eventId, OutcomeKind expected)
+    {
+        var (outcome, _, _) = Run(new ConnectionRecord { EventId = eventId, UtcTime = "2024-02-30 10:00:00" });
+
+        Assert.Equal(expected, outcome.Kind);
+    }
+
+    [Theory]
     [InlineData("2024-03-01 12:34:56.789", "2024-03-01T12:00:00Z", OutcomeKind.Alert)]
     [InlineData("2024-03-01 11:59:59.999", "2024-03-01T12:00:00Z", OutcomeKind.Skipped)]
     [InlineData("2024-03-01 12:00:00.000", "2024-03-01T12:00:00Z", OutcomeKind.Alert)]

@@ -171,6 +171,10 @@ public sealed class EnvelopeMappingTests
         { """<Event><System><EventID>3</EventID><TimeCreated SystemTime="2024-03-01T10:15:01.375Z"/></System><EventData><Data Name="UtcTime">2024-03-01 10:15:01.372</Data></EventData></Event>""", "UtcTime", "2024-03-01 10:15:01.372" },
         { """{"Event":{"System":{"EventID":3,"TimeCreated":{"#attributes":{"SystemTime":"2025-10-26T18:10:21.083557Z"}}},"EventData":{}}}""", "UtcTime", "2025-10-26T18:10:21.083557Z" },
 
+        // Sentinel rows whose EventData was exported as an object, or as null.
+        { """{"Type":"WindowsEvent","Provider":"Microsoft-Windows-Sysmon","EventID":3,"Computer":"c","EventData":{"Image":"C:\\o.exe"}}""", "Image", @"C:\o.exe" },
+        { """{"Type":"WindowsEvent","Provider":"Microsoft-Windows-Sysmon","EventID":3,"Computer":"c","EventData":null}""", "Computer", "c" },
+
         // evtx_dump: EventID as an object with #text (when it carries attributes).
         { """{"Event":{"System":{"EventID":{"#attributes":{"Qualifiers":""},"#text":13},"Provider":{"#attributes":{"Name":"Microsoft-Windows-Sysmon"}}},"EventData":{"TargetObject":"HKLM\\T"}}}""", "TargetObject", @"HKLM\T" },
 
@@ -239,6 +243,8 @@ public sealed class EnvelopeMappingTests
     [InlineData("""<Event><System><Provider Name="Linux-Sysmon"/><EventID>3</EventID></System></Event>""", ProviderKind.Sysmon)]
     [InlineData("""{"EventID":3,"SourceName":"Microsoft-Windows-Security-Auditing","Channel":"Security"}""", ProviderKind.Other)]
     [InlineData("""{"winlog":{"event_id":3,"provider_name":"Microsoft-Windows-Kernel-Network"}}""", ProviderKind.Other)]
+    [InlineData("""{"winlog":{"event_id":3},"event":{"provider":"Microsoft-Windows-Sysmon"}}""", ProviderKind.Sysmon)]
+    [InlineData("""{"winlog":{"event_id":3}}""", ProviderKind.Absent)]
     [InlineData("""<Event><System><Provider Name="Service Control Manager"/><EventID>3</EventID></System></Event>""", ProviderKind.Other)]
     [InlineData("""{"EventID":3,"Image":"C:\\a.exe","DestinationIp":"1.2.3.4","DestinationPort":"4444"}""", ProviderKind.Absent)]
     [InlineData("""<Event><System><EventID>3</EventID></System><EventData><Data Name="DestinationPort">4444</Data></EventData></Event>""", ProviderKind.Absent)]

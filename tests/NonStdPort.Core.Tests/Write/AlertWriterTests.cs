@@ -105,12 +105,24 @@ public sealed class AlertWriterTests
     [InlineData("C:\\Users\\Jürgen\\AppData\\Local\\Temp\\\"x\".exe")]
     [InlineData("/tmp/tab\there/python3")]
     [InlineData("C:\\日本\\cmd.exe")]
+    [InlineData("a\u0001b\nc\rd\be\ff\u001fg\u007fh\u2028i")]
+    [InlineData("\\\\\"\"\\")]
     public void Values_round_trip_through_JSON_escaping(string image)
     {
         JsonElement alert = WriteOne(new ConnectionRecord { Image = image, DestinationPort = "4444" }, SourceRef.FromFile("dir\\in \"x\".json", 3), out _);
 
         Assert.Equal(image, alert.GetProperty("process_name").GetString());
         Assert.Equal("dir\\in \"x\".json", alert.GetProperty("source").GetProperty("file").GetString());
+    }
+
+    [Fact]
+    public void A_long_value_full_of_escapes_round_trips()
+    {
+        string image = string.Concat(Enumerable.Repeat("C:\\\"x\"\t", 20_000));
+
+        JsonElement alert = WriteOne(new ConnectionRecord { Image = image }, SourceRef.FromFile("f", 1), out _);
+
+        Assert.Equal(image, alert.GetProperty("process_name").GetString());
     }
 
     [Fact]
@@ -158,6 +170,28 @@ public sealed class AlertWriterTests
             using var doc = JsonDocument.Parse(lines[i]);
             Assert.Equal(i + 1, doc.RootElement.GetProperty("source").GetProperty("line").GetInt32());
         }
+    }
+
+    [Fact]
+    public void Each_alert_names_its_own_file_or_topic_when_sources_alternate()
+    {
+        var batch = new AlertBatch();
+        var writer = new AlertWriter();
+        SourceRef[] sources = [SourceRef.FromFile("a.json", 1), SourceRef.FromFile("b.xml", 2), SourceRef.FromKafka("t1", 0, 3), SourceRef.FromFile("a.json", 4), SourceRef.FromKafka("t2", 1, 5)];
+        foreach (SourceRef source in sources)
+        {
+            writer.Write(batch, new AlertColumns { EventTimeTicks = -1, DestinationPort = 1, EventCategory = "network_connection" }, source);
+        }
+
+        string[] written = Enumerable.Range(0, batch.Count).Select(i =>
+        {
+            using var doc = JsonDocument.Parse(batch.Json(batch[i]).ToArray());
+            return doc.RootElement.GetProperty("source").GetRawText();
+        }).ToArray();
+        Assert.Equal(
+            ["""{"file":"a.json","line":1}""", """{"file":"b.xml","line":2}""", """{"topic":"t1","partition":0,"offset":3}""",
+             """{"file":"a.json","line":4}""", """{"topic":"t2","partition":1,"offset":5}"""],
+            written);
     }
 
     [Fact]
