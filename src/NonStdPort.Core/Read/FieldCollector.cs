@@ -79,11 +79,12 @@ internal sealed class FieldCollector
             return;
         }
 
-        _anyEcs |= precedence == Precedence.Ecs;
-        field.Start = start;
-        field.Length = length;
-        field.InScratch = inScratch;
-        field.Precedence = precedence;
+        if (precedence == Precedence.Ecs)
+        {
+            _anyEcs = true;
+        }
+
+        field = new FieldLocation { Start = start, Length = length, InScratch = inScratch, Precedence = precedence };
     }
 
     /// <summary>The location noted for a field (precedence <see cref="Precedence.Unset"/> when absent).</summary>

@@ -66,7 +66,10 @@ internal sealed class JsonEnvelopeReader
             }
 
             KeyTarget target = JsonKeyMap.Resolve(context, key);
-            _fields.Hints |= target.Hint;
+            if (target.Hint != EnvelopeHints.None)
+            {
+                _fields.Hints |= target.Hint;
+            }
             reason = target.Kind == TargetKind.Ignore
                 ? c.SkipValue(depth + 1)
                 : ReadValue(ref c, target, depth + 1);
