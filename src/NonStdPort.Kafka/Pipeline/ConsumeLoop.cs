@@ -579,9 +579,10 @@ internal sealed class ConsumeLoop
         foreach (var state in _partitions.Values)
         {
             var watermarks = consumer.GetWatermarkOffsets(state.Partition);
-            if (watermarks.High.Value >= 0)
+            // Done up to the committable offset; before the first completion, where consuming starts.
+            long done = state.Tracker.Committable >= 0 ? state.Tracker.Committable : consumer.Position(state.Partition).Value;
+            if (watermarks.High.Value >= 0 && done >= 0)
             {
-                long done = Math.Max(state.Tracker.Committable, 0);
                 lags.Add((state.Partition, Math.Max(watermarks.High.Value - done, 0)));
             }
         }

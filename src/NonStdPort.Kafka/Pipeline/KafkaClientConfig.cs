@@ -12,6 +12,9 @@ public static class KafkaClientConfig
         {
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoCommit = true,
+            // Stored offsets (acknowledged work only) are committed every second: after a crash at
+            // most about a second of work, plus what was in flight, is read and alerted again.
+            AutoCommitIntervalMs = 1000,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
             // Bounds prefetched memory per consumer (librdkafka's default is 64 MiB)...
             QueuedMaxMessagesKbytes = 32 * 1024,

@@ -158,7 +158,16 @@ internal static class RunCommand
         }
 
         using var stop = new StopSignal();
-        return RunAsync(resolved, rules, log, stop.Token).GetAwaiter().GetResult();
+        try
+        {
+            return RunAsync(resolved, rules, log, stop.Token).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is ArgumentException or Confluent.Kafka.KafkaException or InvalidOperationException)
+        {
+            // librdkafka rejects unknown or invalid settings when a client is created.
+            log.WriteLine($"nonstdport run: {e.Message}");
+            return KafkaExitCodes.Usage;
+        }
     }
 
     private static async Task<int> RunAsync(RunSettings settings, RuleSet rules, TextWriter log, CancellationToken stop)

@@ -18,6 +18,8 @@ public sealed class MessageFramerTests
     [InlineData("<Event>a</Event>\n<Event>b</Event>\n", new[] { "<Event>a</Event>", "<Event>b</Event>" })]
     [InlineData("<Event>truncated", new[] { "<Event>truncated" })]
     [InlineData("not json\n{\"a\":1}", new[] { "not json", "{\"a\":1}" })]
+    [InlineData("{\n  \"a\": {\n    \"b\": 1\n  }\n}\n", new[] { "{\n  \"a\": {\n    \"b\": 1\n  }\n}" })]
+    [InlineData("{\"a\":1}  \n{\n \"b\": 2\n}", new[] { "{\"a\":1}", "{\n \"b\": 2\n}" })]
     public void A_message_holds_one_record_per_line_or_one_xml_event_spanning_lines(string message, string[] records)
     {
         var found = new List<string>();
