@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using NonStdPort.Core.Frame;
 using NonStdPort.Core.Write;
 
 namespace NonStdPort.Cli.Files;

@@ -1,5 +1,6 @@
 using NonStdPort.Core;
 using NonStdPort.Core.Detect;
+using NonStdPort.Core.Frame;
 using NonStdPort.Core.Read;
 using NonStdPort.Core.Write;
 

@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 
-namespace NonStdPort.Cli.Files;
+namespace NonStdPort.Core.Frame;
 
 /// <summary>Receives the records a <see cref="RecordFramer"/> cuts out of a byte stream.</summary>
-internal interface IRecordSink
+public interface IRecordSink
 {
     /// <summary>One whole record (no line terminator), valid only for the duration of the call.</summary>
     void OnRecord(ReadOnlySpan<byte> record, long line);
@@ -22,7 +22,7 @@ internal interface IRecordSink
 /// maximum record size: a longer record is reported and its bytes are discarded as they arrive.
 /// One instance per input stream (call <see cref="Reset"/> between streams).
 /// </summary>
-internal sealed class RecordFramer
+public sealed class RecordFramer
 {
     private static ReadOnlySpan<byte> EventStart => "<Event"u8;
     private static ReadOnlySpan<byte> EventEnd => "</Event"u8;
