@@ -402,6 +402,7 @@ internal sealed class ConsumeLoop
             catch (KafkaException e)
             {
                 _log("final commit failed: " + e.Error.Reason);
+                _shutdown.Incomplete();
                 return;
             }
         }

@@ -54,6 +54,12 @@ public sealed class KafkaPipeline
     /// <summary>Why the pipeline stopped on its own, or null.</summary>
     public string? Failure => Volatile.Read(ref _failure);
 
+    /// <summary>
+    /// After <see cref="RunAsync"/>: true when the stop handed over, flushed and committed
+    /// everything within the shutdown timeout; false when a step gave up (its records are read again).
+    /// </summary>
+    public bool StoppedCleanly { get; private set; }
+
     /// <summary>True while any consumer is paused because the output side is full.</summary>
     public bool IsPaused
     {
@@ -147,7 +153,7 @@ public sealed class KafkaPipeline
         await Task.Run(shutdown.WaitConsumersStopped).ConfigureAwait(false);
         channel.Writer.TryComplete();
         await produce.ConfigureAwait(false);
-        await Task.Run(() => Flush(producer, shutdown.Hard)).ConfigureAwait(false);
+        await Task.Run(() => Flush(producer, shutdown)).ConfigureAwait(false);
         shutdown.ProducerDrained();
         foreach (var thread in threads)
         {
@@ -155,21 +161,23 @@ public sealed class KafkaPipeline
         }
 
         _shutdown = null;
+        StoppedCleanly = shutdown.Completed;
         var totals = _counters.Snapshot();
         Log("summary: " + StatsReporter.Format(totals, totals.Records / Math.Max(clock.Elapsed.TotalSeconds, 1e-3))[7..] +
             $", {clock.Elapsed.TotalSeconds:F1} s" + (Failure is { } failure ? ", failed: " + failure : ""));
         return totals;
     }
 
-    private static void Flush(IProducer<byte[]?, byte[]> producer, CancellationToken hard)
+    private static void Flush(IProducer<byte[]?, byte[]> producer, ShutdownCoordinator shutdown)
     {
         try
         {
-            producer.Flush(hard);
+            producer.Flush(shutdown.Hard);
         }
         catch (OperationCanceledException)
         {
             // Deadline: unacknowledged outputs keep their input offsets uncommitted.
+            shutdown.Incomplete();
         }
     }
 

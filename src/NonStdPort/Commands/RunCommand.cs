@@ -27,7 +27,10 @@ internal static class RunCommand
         "servers anywhere, an embedded mock broker starts in this process (for trying it out: 5 MiB / 100,000 " +
         "messages per partition, older data silently dropped) and the alerts are read back and printed to stdout; " +
         "with --replay the demo exits once the file is processed. SIGINT/SIGTERM stop it gracefully: stop " +
-        "consuming, drain, flush, commit, leave the group, exit 0 within --shutdown-timeout.";
+        "consuming, drain, flush, commit, leave the group, exit 0; the process exits within --shutdown-timeout " +
+        "whatever the broker or group do, with exit code 3 when the drain or final commit did not complete (a " +
+        "second signal exits at once, also 3). Exit codes: 0 stopped cleanly, 1 pipeline failure, 2 bad options " +
+        "or configuration, 3 stop incomplete.";
 
     public static Command Create()
     {
@@ -157,7 +160,8 @@ internal static class RunCommand
             return KafkaExitCodes.Usage;
         }
 
-        using var stop = new StopSignal();
+        // The stop is bounded by the shutdown timeout as a whole, whatever blocks inside it.
+        using var stop = new StopSignal(resolved.Pipeline.ShutdownTimeout, KafkaExitCodes.ShutdownIncomplete, log);
         try
         {
             return RunAsync(resolved, rules, log, stop.Token).GetAwaiter().GetResult();
@@ -212,7 +216,12 @@ internal static class RunCommand
         }
 
         await running.ConfigureAwait(false);
-        return pipeline.Failure is null ? KafkaExitCodes.Ok : KafkaExitCodes.Failed;
+        if (pipeline.Failure is not null)
+        {
+            return KafkaExitCodes.Failed;
+        }
+
+        return pipeline.StoppedCleanly ? KafkaExitCodes.Ok : KafkaExitCodes.ShutdownIncomplete;
     }
 
     /// <summary>

@@ -11,4 +11,10 @@ internal static class KafkaExitCodes
 
     /// <summary>Bad options or configuration.</summary>
     public const int Usage = 2;
+
+    /// <summary>
+    /// Stopped on SIGINT/SIGTERM, but the drain, flush or final commit did not complete within the
+    /// shutdown timeout (or a second signal cut it short); uncommitted records are read again.
+    /// </summary>
+    public const int ShutdownIncomplete = 3;
 }
