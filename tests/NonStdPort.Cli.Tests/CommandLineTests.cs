@@ -60,12 +60,37 @@ public sealed class CommandLineTests
     [InlineData("score --since 2026-01-01 --max-age 1d", "Give --since or --max-age, not both")]
     [InlineData("score --max-record-bytes 10", "--max-record-bytes must be a whole number of at least 64, not '10'")]
     [InlineData("score --no-such-option", "--no-such-option")]
+    [InlineData("score --all --top 2", "Give --all or --top, not both")]
     public void Usage_errors_exit_two_with_the_reason_on_stderr(string args, string reason)
     {
         CliResult result = CliRunner.Run(args.Split(' '));
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(reason, result.Stderr);
+    }
+
+    [Theory]
+    [InlineData("score --output x.json", "Unknown option '--output'.")]
+    [InlineData("score --stat x.json", "Unknown option '--stat'; did you mean '--stats'?")]
+    [InlineData("score x.json --tpo 5", "Unknown option '--tpo'; did you mean '--top'?")]
+    [InlineData("score -x", "Unknown option '-x'.")]
+    [InlineData("rules show --rule x.yaml", "Unknown option '--rule'; did you mean '--rules'?")]
+    public void Unknown_options_are_refused_not_taken_as_file_names(string args, string message)
+    {
+        CliResult result = CliRunner.Run(args.Split(' '));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(message, result.StderrLines[0]);
+        Assert.DoesNotContain("no such file", result.Stderr);
+    }
+
+    [Fact]
+    public void A_file_named_like_an_option_is_read_after_a_double_dash()
+    {
+        CliResult result = CliRunner.Run("score", "--", "--no-such-file");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("nonstdport score: --no-such-file: no such file", Assert.Single(result.StderrLines));
     }
 
     [Fact]

@@ -41,7 +41,7 @@ internal static class ScoreCommand
         };
         var all = new Option<bool>("--all")
         {
-            Description = "Write every scored Sysmon event id 3 record with its score and why it is not an alert, not only alerts.",
+            Description = "Write every scored Sysmon event id 3 record with its score and why it is not an alert, not only alerts. Not with --top.",
         };
         var top = new Option<int?>("--top")
         {
@@ -92,6 +92,12 @@ internal static class ScoreCommand
             if (result.GetResult(since) is not null && result.GetResult(maxAge) is not null)
             {
                 result.AddError("Give --since or --max-age, not both.");
+            }
+
+            // --top ranks alerts; --all adds records that are not alerts, so the two have no common meaning.
+            if (result.GetResult(all) is not null && result.GetResult(top) is not null)
+            {
+                result.AddError("Give --all or --top, not both: --top ranks alerts only, --all writes every scored record.");
             }
         });
 
