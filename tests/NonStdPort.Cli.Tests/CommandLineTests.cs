@@ -51,6 +51,19 @@ public sealed class CommandLineTests
     }
 
     [Theory]
+    [InlineData("run", "nonstdport run --replay samples/sysmon-flat.ndjson", "2  usage error: bad options, settings or rules file")]
+    [InlineData("broker", "nonstdport broker --topic sysmon:16", "1  failed: a broker or delivery error")]
+    public void Kafka_command_help_teaches_examples_and_exit_codes(string command, string example, string exitCode)
+    {
+        CliResult result = CliRunner.Run(command, "--help");
+
+        Assert.Contains("Examples:", result.Stdout);
+        Assert.Contains(example, result.Stdout);
+        Assert.Contains("Exit codes:", result.Stdout);
+        Assert.Contains(exitCode, result.Stdout);
+    }
+
+    [Theory]
     [InlineData("score --top 0", "--top must be a whole number of at least 1, not '0'")]
     [InlineData("score --top many", "--top must be a whole number of at least 1, not 'many'")]
     [InlineData("score --since yesterday-ish", "--since: 'yesterday-ish' is not a date/time")]

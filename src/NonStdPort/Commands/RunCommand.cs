@@ -27,7 +27,16 @@ internal static class RunCommand
         "servers anywhere, an embedded mock broker starts in this process (for trying it out: 5 MiB / 100,000 " +
         "messages per partition, older data silently dropped) and the alerts are read back and printed to stdout; " +
         "with --replay the demo exits once the file is processed. SIGINT/SIGTERM stop it gracefully: stop " +
-        "consuming, drain, flush, commit, leave the group, exit 0 within --shutdown-timeout.";
+        "consuming, drain, flush, commit, leave the group, exit 0 within --shutdown-timeout.\n" +
+        "\n" +
+        "Examples:\n" +
+        "  nonstdport run --replay samples/sysmon-flat.ndjson              demo: embedded broker, alerts on stdout\n" +
+        "  nonstdport run -b kafka:9092 -t sysmon --output-topic alerts    score a topic into another\n" +
+        "  nonstdport run -b kafka:9092 --dlq-topic sysmon-dlq --rules rules.yaml\n" +
+        "  nonstdport run -b kafka:9093 -X security.protocol=SASL_SSL -X sasl.mechanism=PLAIN \\\n" +
+        "      -X sasl.username=u -X sasl.password=p                        any librdkafka setting\n" +
+        "\n" +
+        KafkaExitCodes.HelpText;
 
     public static Command Create()
     {

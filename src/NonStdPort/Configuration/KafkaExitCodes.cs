@@ -11,4 +11,11 @@ internal static class KafkaExitCodes
 
     /// <summary>Bad options or configuration.</summary>
     public const int Usage = 2;
+
+    /// <summary>The exit-code table as shown in the help of <c>run</c> and <c>broker</c>.</summary>
+    public const string HelpText =
+        "Exit codes:\n" +
+        "  0  stopped normally, including on SIGINT/SIGTERM after a clean drain\n" +
+        "  1  failed: a broker or delivery error it cannot recover from\n" +
+        "  2  usage error: bad options, settings or rules file";
 }
