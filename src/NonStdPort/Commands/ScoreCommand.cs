@@ -29,6 +29,7 @@ internal static class ScoreCommand
         "  nonstdport score --top 500 --max-age 1d *.json.gz     the seed query: 500 highest, last day\n" +
         "  nonstdport score --all events.xml | jq .risk_score     every scored connection, with why it is not an alert\n" +
         "  nonstdport score --stats big.ndjson > alerts.ndjson   throughput and counts on stderr\n" +
+        "  nonstdport score -r exports/                          every record file under a directory\n" +
         "\n" +
         ExitCodes.HelpText;
 
@@ -66,6 +67,10 @@ internal static class ScoreCommand
             Description = "A rules file (YAML) merged over the built-in defaults; see 'nonstdport rules show' and samples/rules.example.yaml.",
             HelpName = "FILE",
         };
+        var recursive = new Option<bool>("--recursive", "-r")
+        {
+            Description = $"Read a directory argument's files at any depth, in path order: those named {InputDirectories.PatternList} (case-insensitive).",
+        };
         var stats = new Option<bool>("--stats")
         {
             Description = "On stderr: a progress line every few seconds, and at the end records/s, alerts by score, skipped, suppressed, malformed.",
@@ -85,6 +90,7 @@ internal static class ScoreCommand
         command.Options.Add(since);
         command.Options.Add(maxAge);
         command.Options.Add(rules);
+        command.Options.Add(recursive);
         command.Options.Add(stats);
         command.Options.Add(maxRecordBytes);
         command.Validators.Add(result =>
@@ -116,8 +122,15 @@ internal static class ScoreCommand
                 MaxRecordBytes = parse.GetValue(maxRecordBytes),
                 NotBefore = notBefore,
             };
+            string[] given = parse.GetValue(inputs) ?? [];
+            IReadOnlyList<string>? files = parse.GetValue(recursive) ? InputDirectories.Expand(given, streams.Error) : given;
+            if (files is null)
+            {
+                return ExitCodes.UsageOrIo;
+            }
+
             var settings = new ScoreSettings(
-                parse.GetValue(inputs) ?? [],
+                files,
                 parse.GetValue(top),
                 parse.GetValue(stats),
                 options.MaxRecordBytes);
