@@ -18,7 +18,7 @@ internal static class ScoreCommand
         "line (jq ., evtx_dump -o json, whose 'Record N' lines are skipped), also as the elements of a JSON array\n" +
         "(ConvertTo-Json, jq -s). XML events may span lines, with or without an <?xml?> prologue and an <Events>\n" +
         "wrapper. Gzip input is detected by its magic bytes, whatever the file name. Blank lines are skipped;\n" +
-        "CRLF line ends are fine.\n" +
+        "CRLF line ends are fine; UTF-16 with a byte-order mark (PowerShell's Out-File) is decoded.\n" +
         "\n" +
         "A malformed record is reported on stderr as FILE:LINE: reason (stdin is named -), counted, and skipped;\n" +
         "processing continues.\n" +
