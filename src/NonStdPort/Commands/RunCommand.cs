@@ -29,8 +29,16 @@ internal static class RunCommand
         "with --replay the demo exits once the file is processed. SIGINT/SIGTERM stop it gracefully: stop " +
         "consuming, drain, flush, commit, leave the group, exit 0; the process exits within --shutdown-timeout " +
         "whatever the broker or group do, with exit code 3 when the drain or final commit did not complete (a " +
-        "second signal exits at once, also 3). Exit codes: 0 stopped cleanly, 1 pipeline failure, 2 bad options " +
-        "or configuration, 3 stop incomplete.";
+        "second signal exits at once, also 3).\n" +
+        "\n" +
+        "Examples:\n" +
+        "  nonstdport run --replay samples/sysmon-flat.ndjson              demo: embedded broker, alerts on stdout\n" +
+        "  nonstdport run -b kafka:9092 -t sysmon --output-topic alerts    score a topic into another\n" +
+        "  nonstdport run -b kafka:9092 --dlq-topic sysmon-dlq --rules rules.yaml\n" +
+        "  nonstdport run -b kafka:9093 -X security.protocol=SASL_SSL -X sasl.mechanism=PLAIN \\\n" +
+        "      -X sasl.username=u -X sasl.password=p                        any librdkafka setting\n" +
+        "\n" +
+        KafkaExitCodes.HelpText;
 
     public static Command Create()
     {

@@ -76,7 +76,7 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
                 continue;
             }
 
-            string problem = Directory.Exists(input) ? "is a directory, not a file" : "no such file";
+            string problem = Directory.Exists(input) ? "is a directory (give -r to read the files under it)" : "no such file";
             streams.Error.WriteLine($"{Name}: {input}: {problem}");
             ok = false;
         }
