@@ -20,6 +20,9 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
 {
     private const string Name = "nonstdport score";
 
+    /// <summary>errno for a write to a pipe nobody reads (32 on Linux and macOS).</summary>
+    private const int EPipe = 32;
+
     /// <summary>Runs every input to the end and returns the exit code.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -45,6 +48,11 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
 
             await output.CompleteAsync(cancellationToken).ConfigureAwait(false);
             await writer.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (IOException e) when (IsClosedPipe(e))
+        {
+            // The reader took what it wanted and left (`score ... | head -1`): done, as grep is.
+            return ExitCodes.Ok;
         }
         catch (IOException e)
         {
@@ -89,6 +97,7 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
         string input, RecordFramer framer, ScoringSink sink, AlertOutput output, ScoreStats? stats, CancellationToken cancellationToken)
     {
         PipeReader reader;
+        bool live;
         try
         {
             bool isStdin = input == InputOpener.StandardInputName;
@@ -100,6 +109,10 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
             }
 
             Stream stream = isStdin ? streams.OpenInput() : InputOpener.OpenFile(input);
+
+            // A pipe, terminal or socket may pause (`tail -F`): its alerts are sent whenever it does. A
+            // regular file never waits on a writer, so its alerts keep going out in large blocks.
+            live = !stream.CanSeek;
             reader = await InputOpener.OpenAsync(stream, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -115,9 +128,16 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
             while (true)
             {
                 ReadResult result;
+                ValueTask<ReadResult> next = reader.ReadAsync(cancellationToken);
+                if (live && !next.IsCompleted)
+                {
+                    // The input has nothing ready: the alerts found so far go out now, not at the next block.
+                    await output.FlushTakenAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 try
                 {
-                    result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    result = await next.ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
                 {
@@ -146,6 +166,13 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
             await reader.CompleteAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// True when the output's reader closed its end: EPIPE on Unix (the runtime keeps the errno as
+    /// the HResult), ERROR_BROKEN_PIPE or ERROR_NO_DATA on Windows.
+    /// </summary>
+    private static bool IsClosedPipe(IOException e) =>
+        OperatingSystem.IsWindows() ? e.HResult is unchecked((int)0x8007006D) or unchecked((int)0x800700E8) : e.HResult == EPipe;
 
     private void ReportInputError(string input, string what, Exception e) =>
         streams.Error.WriteLine($"{Name}: {input}: {what}: {e.Message}");
