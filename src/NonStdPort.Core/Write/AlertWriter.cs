@@ -59,6 +59,7 @@ public sealed class AlertWriter
     private static readonly JsonEncodedText SourceName = JsonEncodedText.Encode("source");
     private static readonly JsonEncodedText FileName = JsonEncodedText.Encode("file");
     private static readonly JsonEncodedText LineName = JsonEncodedText.Encode("line");
+    private static readonly JsonEncodedText RecordName = JsonEncodedText.Encode("record");
     private static readonly JsonEncodedText TopicName = JsonEncodedText.Encode("topic");
     private static readonly JsonEncodedText PartitionName = JsonEncodedText.Encode("partition");
     private static readonly JsonEncodedText OffsetName = JsonEncodedText.Encode("offset");
@@ -218,7 +219,7 @@ public sealed class AlertWriter
             else if (source.File is not null)
             {
                 json.WriteString(FileName, Encoded(source.File));
-                json.WriteNumber(LineName, source.Line);
+                json.WriteNumber(source.IsEvtxRecord ? RecordName : LineName, source.Line);
             }
             else
             {

@@ -8,7 +8,7 @@ namespace NonStdPort.Cli.Files;
 /// <summary>
 /// Opens one named input (a file path, or <c>-</c> for standard input) as a <see cref="PipeReader"/>,
 /// decompressing it when it starts with the gzip magic bytes (<c>1f 8b</c>), whatever its name, and decoding
-/// UTF-16 that starts with a byte-order mark.
+/// UTF-16 that starts with a byte-order mark. <see cref="IsEvtxAsync"/> then tells a Windows EVTX file by its signature.
 /// </summary>
 internal static class InputOpener
 {
@@ -49,6 +49,23 @@ internal static class InputOpener
     {
         ReadResult head = await reader.ReadAtLeastAsync(2, cancellationToken).ConfigureAwait(false);
         bool match = StartsWith(head.Buffer, first, second);
+        reader.AdvanceTo(head.Buffer.Start);
+        return match;
+    }
+
+    /// <summary>True when the (already gunzipped) pipe starts with the EVTX signature <c>ElfFile\0</c>; consumes nothing.</summary>
+    public static async ValueTask<bool> IsEvtxAsync(PipeReader reader, CancellationToken cancellationToken)
+    {
+        int length = NonStdPort.Core.Read.Evtx.EvtxReader.FileMagic.Length;
+        ReadResult head = await reader.ReadAtLeastAsync(length, cancellationToken).ConfigureAwait(false);
+        bool match = false;
+        if (head.Buffer.Length >= length)
+        {
+            Span<byte> magic = stackalloc byte[8];
+            head.Buffer.Slice(0, length).CopyTo(magic);
+            match = NonStdPort.Core.Read.Evtx.EvtxReader.HasFileMagic(magic.Slice(0, length));
+        }
+
         reader.AdvanceTo(head.Buffer.Start);
         return match;
     }

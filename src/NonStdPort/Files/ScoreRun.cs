@@ -1,5 +1,7 @@
 using System.IO.Pipelines;
+using System.Buffers;
 using NonStdPort.Core.Frame;
+using NonStdPort.Core.Read.Evtx;
 using NonStdPort.Core.Write;
 
 namespace NonStdPort.Cli.Files;
@@ -19,6 +21,8 @@ internal sealed record ScoreSettings(IReadOnlyList<string> Inputs, int? Top, boo
 internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, StandardStreams streams)
 {
     private const string Name = "nonstdport score";
+
+    private EvtxReader? _evtx;
 
     /// <summary>errno for a write to a pipe nobody reads (32 on Linux and macOS).</summary>
     private const int EPipe = 32;
@@ -61,7 +65,7 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
         }
         finally
         {
-            stats?.Report(scorer.Counters, sink.Oversize);
+            stats?.Report(scorer.Counters, sink.Unscored);
             streams.Error.Flush();
         }
 
@@ -70,7 +74,7 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
             return ExitCodes.UsageOrIo;
         }
 
-        return scorer.Counters.Malformed + sink.Oversize > 0 ? ExitCodes.SomeMalformed : ExitCodes.Ok;
+        return scorer.Counters.Malformed + sink.Unscored > 0 ? ExitCodes.SomeMalformed : ExitCodes.Ok;
     }
 
     /// <summary>Checks every named file up front, so a typo fails before any output is written.</summary>
@@ -121,10 +125,26 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
             return false;
         }
 
-        framer.Reset();
         sink.StartInput(input);
         try
         {
+            bool evtx;
+            try
+            {
+                evtx = await InputOpener.IsEvtxAsync(reader, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                ReportInputError(input, "cannot read", e);
+                return false;
+            }
+
+            if (evtx)
+            {
+                return await ScoreEvtxAsync(input, reader, sink, output, stats, cancellationToken).ConfigureAwait(false);
+            }
+
+            framer.Reset();
             while (true)
             {
                 ReadResult result;
@@ -154,7 +174,7 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
                     streams.Error.Flush();
                 }
 
-                stats?.Tick(scorer.Counters, sink.Oversize);
+                stats?.Tick(scorer.Counters, sink.Unscored);
                 if (result.IsCompleted)
                 {
                     return true;
@@ -164,6 +184,90 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
         finally
         {
             await reader.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Scores a Windows EVTX file: its 4 KiB header, then each 64 KiB chunk through the <see cref="EvtxReader"/>,
+    /// whose records go to the engine as event XML. Damage is reported and counted as malformed; reading goes on.
+    /// </summary>
+    private async Task<bool> ScoreEvtxAsync(
+        string input, PipeReader reader, ScoringSink sink, AlertOutput output, ScoreStats? stats, CancellationToken cancellationToken)
+    {
+        _evtx ??= new EvtxReader(settings.MaxRecordBytes);
+        byte[] block = ArrayPool<byte>.Shared.Rent(EvtxReader.ChunkSize);
+        try
+        {
+            bool header = true;
+            long chunk = 0;
+            while (true)
+            {
+                int want = header ? EvtxReader.FileHeaderSize : EvtxReader.ChunkSize;
+                ReadResult result;
+                try
+                {
+                    result = await reader.ReadAtLeastAsync(want, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+                {
+                    ReportInputError(input, $"cannot read past chunk {chunk}", e);
+                    return false;
+                }
+
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                int length = (int)Math.Min(buffer.Length, want);
+                if (length == 0)
+                {
+                    reader.AdvanceTo(buffer.End);
+                    return true;
+                }
+
+                ReadOnlySequence<byte> part = buffer.Slice(0, length);
+                ReadOnlySpan<byte> span;
+                if (part.IsSingleSegment)
+                {
+                    span = part.FirstSpan;
+                }
+                else
+                {
+                    part.CopyTo(block);
+                    span = block.AsSpan(0, length);
+                }
+
+                if (header)
+                {
+                    EvtxDamage damage = EvtxReader.CheckFileHeader(span);
+                    if (damage != EvtxDamage.None)
+                    {
+                        sink.OnFileDamage(EvtxDamages.Describe(damage));
+                    }
+
+                    header = false;
+                }
+                else
+                {
+                    sink.StartChunk(chunk);
+                    _evtx.ReadChunk(span, chunk, sink.Evtx);
+                    chunk++;
+                }
+
+                reader.AdvanceTo(part.End);
+                await output.TakeAsync(sink.Batch, cancellationToken).ConfigureAwait(false);
+                if (sink.TakeErrorsWritten())
+                {
+                    streams.Error.Flush();
+                }
+
+                stats?.Tick(scorer.Counters, sink.Unscored);
+                if (length < want)
+                {
+                    return true; // the file ended inside this block (the reader reported a truncated chunk)
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(block);
         }
     }
 
