@@ -239,7 +239,7 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
                     EvtxDamage damage = EvtxReader.CheckFileHeader(span);
                     if (damage != EvtxDamage.None)
                     {
-                        sink.OnFileDamage(EvtxDamages.Describe(damage));
+                        sink.OnFileDamage(damage);
                     }
 
                     header = false;

@@ -66,17 +66,27 @@ internal sealed class ScoringSink(IRecordScorer scorer, AlertBatch batch, TextWr
 
     private void OnEvtxDamage(long chunk, long recordNumber, EvtxDamage damage)
     {
-        Damaged++;
+        // A checksum mismatch alone loses nothing (the records are then checked one by one): reported, not counted.
+        if (damage is not (EvtxDamage.ChunkHeaderChecksum or EvtxDamage.RecordsChecksum))
+        {
+            Damaged++;
+        }
+
         ReportEvtx(chunk, recordNumber, EvtxDamages.Describe(damage));
     }
 
     /// <summary>Names the EVTX chunk (0-based) the next records come from.</summary>
     public void StartChunk(long chunk) => _chunk = chunk;
 
-    /// <summary>Reports damage to the EVTX file as a whole (its header, or a read failure), counted as malformed.</summary>
-    public void OnFileDamage(string reason)
+    /// <summary>Reports damage to the EVTX file header; counted as malformed unless only its checksum is wrong.</summary>
+    public void OnFileDamage(EvtxDamage damage)
     {
-        Damaged++;
+        string reason = EvtxDamages.Describe(damage);
+        if (damage != EvtxDamage.FileHeaderChecksum)
+        {
+            Damaged++;
+        }
+
         errors.Write(_file);
         errors.Write(": ");
         errors.WriteLine(reason);
