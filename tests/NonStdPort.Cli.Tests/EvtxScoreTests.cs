@@ -100,6 +100,28 @@ public sealed class EvtxScoreTests
         Assert.InRange(malformed, 1, records - 1); // the records of the other chunks (and the rest of chunk 0) are read
     }
 
+    [DatasetFact]
+    public void A_file_cut_inside_its_header_is_reported()
+    {
+        byte[] bytes = File.ReadAllBytes(Path.Combine(EvtxFolder, "Defense_Evasion__sysmon_13_rdp_settings_tampering.evtx"));
+        using var dir = new TempDir();
+        string cut = dir.File("cut.evtx", bytes[..1000]);
+
+        CliResult result = CliRunner.Run("score", cut);
+
+        Assert.Equal(ExitCodes.SomeMalformed, result.ExitCode);
+        Assert.Equal($"{cut}: file ends inside its header", Assert.Single(result.StderrLines));
+    }
+
+    [Fact]
+    public void Score_help_mentions_evtx()
+    {
+        CliResult result = CliRunner.Run("score", "--help");
+
+        Assert.Contains(".evtx", result.Stdout + result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("FILE:chunk C record R", result.Stdout + result.Stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>The alerts without the columns that name the input or the run.</summary>
     private static string[] Comparable(CliResult result) =>
         result.StdoutLines.Select(line =>

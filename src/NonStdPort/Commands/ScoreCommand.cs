@@ -19,9 +19,11 @@ internal static class ScoreCommand
         "(ConvertTo-Json, jq -s). XML events may span lines, with or without an <?xml?> prologue and an <Events>\n" +
         "wrapper. Gzip input is detected by its magic bytes, whatever the file name. Blank lines are skipped;\n" +
         "CRLF line ends are fine; UTF-16 with a byte-order mark (PowerShell's Out-File) is decoded.\n" +
+        "Windows .evtx files are read directly (told by their ElfFile signature, whatever the name, also gzipped).\n" +
         "\n" +
         "A malformed record is reported on stderr as FILE:LINE: reason (stdin is named -), counted, and skipped;\n" +
-        "processing continues.\n" +
+        "processing continues. Damage in a .evtx file is reported as FILE:chunk C record R: reason, and the rest\n" +
+        "of the file is read.\n" +
         "\n" +
         "Examples:\n" +
         "  nonstdport score samples/sysmon-flat.ndjson          alerts from one file\n" +
