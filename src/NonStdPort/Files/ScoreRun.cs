@@ -135,7 +135,7 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
             }
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
             {
-                ReportInputError(input, "cannot read", e);
+                ReportInputError(input, "cannot read past line 1", e);
                 return false;
             }
 
