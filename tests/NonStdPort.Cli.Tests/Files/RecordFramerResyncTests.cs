@@ -24,6 +24,8 @@ public sealed class RecordFramerResyncTests
         { "{\n\"k\": \"" + Oversize + "\",\n{\"a\":1}\n", "1: <oversize> | 3: {\"a\":1}", 4096 },
         { "{\n\"k\": \"" + Oversize + "\"\n}\n{\"a\":1}\n", "1: <oversize> | 4: {\"a\":1}", 1 },
         { "{\n\"k\": \"" + Oversize + "\"\n}\n{\"a\":1}\n", "1: <oversize> | 4: {\"a\":1}", 4096 },
+        { "{\n\"k\": \"" + Oversize + "\",\n<Event/>\n{\"a\":1}\n", "1: <oversize> | 3: <Event/> | 4: {\"a\":1}", 1 },
+        { "{\n\"k\": \"" + Oversize + "\",\n<Event/>\n{\"a\":1}\n", "1: <oversize> | 3: <Event/> | 4: {\"a\":1}", 4096 },
     };
 
     [Theory]
