@@ -21,6 +21,7 @@ public sealed class KafkaPipeline
     private readonly PipelineCounters _counters = new();
     private readonly ConcurrentDictionary<TopicPartition, long> _committed = new();
     private readonly object _logGate = new();
+    private readonly RepeatLimiter _kafkaLog;
     private ConsumeLoop[] _loops = [];
     private string? _failure;
     private ShutdownCoordinator? _shutdown;
@@ -46,6 +47,7 @@ public sealed class KafkaPipeline
         _options = options;
         _processorFactory = processorFactory;
         _log = log;
+        _kafkaLog = new RepeatLimiter(Log, TimeSpan.FromSeconds(10));
     }
 
     /// <summary>Running totals.</summary>
@@ -134,8 +136,9 @@ public sealed class KafkaPipeline
 
         using var producer = new ProducerBuilder<byte[]?, byte[]>(KafkaClientConfig.Producer(_options))
             .SetErrorHandler((_, error) => OnProducerError(error))
-            .SetLogHandler(KafkaLog.To(Log))
+            .SetLogHandler(KafkaLog.To(_kafkaLog.Write))
             .Build();
+        using var watch = new BrokerWatch(_options, KafkaClientConfig.Client(_options), _kafkaLog.Write, Fail);
         var produce = Task.Run(() => new ProduceStage(producer, channel.Reader, Fail).RunAsync(shutdown.Hard));
 
         var consumerConfig = KafkaClientConfig.Consumer(_options);
@@ -143,7 +146,7 @@ public sealed class KafkaPipeline
         var threads = new Thread[_loops.Length];
         for (int i = 0; i < _loops.Length; i++)
         {
-            _loops[i] = new ConsumeLoop(_options, consumerConfig, _processorFactory, channel.Writer, () => channel.Reader.Count, pool, _counters, shutdown, _committed, Log, Fail);
+            _loops[i] = new ConsumeLoop(_options, consumerConfig, _processorFactory, channel.Writer, () => channel.Reader.Count, pool, _counters, shutdown, _committed, Log, _kafkaLog.Write, Fail);
             threads[i] = new Thread(_loops[i].Run) { IsBackground = true, Name = $"nonstdport-consume-{i}" };
             threads[i].Start();
         }
@@ -189,7 +192,7 @@ public sealed class KafkaPipeline
         }
         else
         {
-            Log("kafka: " + error.Reason);
+            _kafkaLog.Write("kafka: " + error.Reason);
         }
     }
 

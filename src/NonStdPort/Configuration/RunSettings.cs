@@ -16,6 +16,7 @@ internal sealed record RunFlags
     public string[]? ClientSettings { get; init; }
     public string? StatsInterval { get; init; }
     public string? ShutdownTimeout { get; init; }
+    public string? ConnectTimeout { get; init; }
     public int? Consumers { get; init; }
     public string? Replay { get; init; }
     public string? ConfigFile { get; init; }
@@ -49,7 +50,7 @@ internal static class RunSettingsLoader
     public static readonly IReadOnlyList<string> Keys =
     [
         "BootstrapServers", "InputTopics", "InputTopic", "GroupId", "OutputTopic", "DlqTopic", "Kafka",
-        "StatsInterval", "ShutdownTimeout", "Consumers", "Rules", "Replay",
+        "StatsInterval", "ShutdownTimeout", "ConnectTimeout", "Consumers", "Rules", "Replay",
     ];
 
     /// <summary>Resolves the settings; returns an error message instead when something is invalid.</summary>
@@ -107,6 +108,7 @@ internal static class RunSettingsLoader
 
         TimeSpan stats = Duration(flags.StatsInterval ?? config["StatsInterval"], defaults.StatsInterval, "stats interval", allowZero: true, ref error);
         TimeSpan shutdown = Duration(flags.ShutdownTimeout ?? config["ShutdownTimeout"], defaults.ShutdownTimeout, "shutdown timeout", allowZero: false, ref error);
+        TimeSpan connect = Duration(flags.ConnectTimeout ?? config["ConnectTimeout"], defaults.ConnectTimeout, "connect timeout", allowZero: false, ref error);
         int consumers = defaults.Consumers;
         if (flags.Consumers is { } n)
         {
@@ -127,6 +129,7 @@ internal static class RunSettingsLoader
             ClientSettings = clientSettings,
             StatsInterval = stats,
             ShutdownTimeout = shutdown,
+            ConnectTimeout = connect,
             Consumers = consumers,
         };
         error ??= options.Validate();

@@ -29,6 +29,7 @@ public sealed class RunSettingsTests
         var config = Config(
             ("BootstrapServers", "kafka-1:9092"), ("InputTopics:0", "a"), ("InputTopics:1", "b"), ("GroupId", "g1"),
             ("OutputTopic", "alerts-x"), ("DlqTopic", "dead"), ("StatsInterval", "30s"), ("ShutdownTimeout", "1m"),
+            ("ConnectTimeout", "45s"),
             ("Kafka:security.protocol", "SASL_SSL"), ("Kafka:compression.type", "zstd"), ("Rules", "rules.yaml"));
         var flags = new RunFlags { GroupId = "g2", ClientSettings = ["compression.type=gzip"], InputTopics = ["c"] };
 
@@ -43,6 +44,7 @@ public sealed class RunSettingsTests
         Assert.Equal("dead", p.DlqTopic);
         Assert.Equal(TimeSpan.FromSeconds(30), p.StatsInterval);
         Assert.Equal(TimeSpan.FromMinutes(1), p.ShutdownTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(45), p.ConnectTimeout);
         Assert.Equal("SASL_SSL", p.ClientSettings["security.protocol"]);
         Assert.Equal("gzip", p.ClientSettings["compression.type"]);
         Assert.Equal("rules.yaml", settings.RulesPath);
