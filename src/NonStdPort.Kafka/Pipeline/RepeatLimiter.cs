@@ -7,7 +7,7 @@ namespace NonStdPort.Kafka.Pipeline;
 /// Rate-limits repeated log lines: a line is written the first time, and a line that recurs
 /// within <see cref="Window"/> of its last write is only counted; the next occurrence after the
 /// window is written with <c>(repeated N times)</c>. Lines that differ only in their digits
-/// (librdkafka's elapsed times, suppression counts) count as the same line, so a client retrying
+/// (librdkafka's elapsed times) or in librdkafka's own "N identical error(s) suppressed" count as the same line, so a client retrying
 /// an unreachable broker writes one line per message per window instead of a flood.
 /// </summary>
 public sealed class RepeatLimiter
@@ -65,7 +65,7 @@ public sealed class RepeatLimiter
         _write(output);
     }
 
-    /// <summary>The line with each run of digits replaced by one <c>#</c>.</summary>
+    /// <summary>The line with each run of digits replaced by one <c>#</c>, without librdkafka's suppression count.</summary>
     private static string WithoutDigits(string line)
     {
         var key = new System.Text.StringBuilder(line.Length);
@@ -81,7 +81,8 @@ public sealed class RepeatLimiter
             }
         }
 
-        return key.ToString();
+        // librdkafka counts its own suppressed repeats into the line; that count is not a new message.
+        return key.Replace(", # identical error(s) suppressed", "").ToString();
     }
 
     private sealed class Entry

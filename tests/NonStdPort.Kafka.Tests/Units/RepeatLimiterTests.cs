@@ -47,6 +47,15 @@ public sealed class RepeatLimiterTests
     }
 
     [Fact]
+    public void Librdkafkas_own_suppression_count_does_not_make_a_new_line()
+    {
+        var limiter = Limiter();
+        limiter.Write("Connect failed (after 0ms in state CONNECT)");
+        limiter.Write("Connect failed (after 0ms in state CONNECT, 1 identical error(s) suppressed)");
+        Assert.Single(_written);
+    }
+
+    [Fact]
     public void Different_lines_are_each_written()
     {
         var limiter = Limiter();
