@@ -91,7 +91,7 @@ public sealed class EvtxReader
 
         long firstRecord = (long)BinaryPrimitives.ReadUInt64LittleEndian(chunk.Slice(8));
         long lastInHeader = (long)BinaryPrimitives.ReadUInt64LittleEndian(chunk.Slice(16));
-        uint headerCrc = EvtxCrc32.Compute(chunk.Slice(128, ChunkHeaderSize - 128), EvtxCrc32.Compute(chunk.Slice(0, 120)));
+        uint headerCrc = EvtxCrc32.Compute(chunk.Slice(0, 120), chunk.Slice(128, ChunkHeaderSize - 128));
         if (headerCrc != BinaryPrimitives.ReadUInt32LittleEndian(chunk.Slice(124)))
         {
             sink.OnDamage(chunkNumber, firstRecord, EvtxDamage.ChunkHeaderChecksum);

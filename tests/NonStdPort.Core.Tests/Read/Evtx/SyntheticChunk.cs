@@ -119,7 +119,7 @@ public static class SyntheticChunk
         BinaryPrimitives.WriteInt32LittleEndian(record[(size - 4)..], size);
 
         BinaryPrimitives.WriteUInt32LittleEndian(c[52..], EvtxCrc32.Compute(c[512..freeSpace]));
-        BinaryPrimitives.WriteUInt32LittleEndian(c[124..], EvtxCrc32.Compute(c[128..512], EvtxCrc32.Compute(c[..120])));
+        BinaryPrimitives.WriteUInt32LittleEndian(c[124..], EvtxCrc32.Compute(c[..120], c[128..512]));
         return chunk;
     }
 
