@@ -17,18 +17,35 @@ public sealed class EvtxScoreTests
 
     private static string XmlFolder => Datasets.Path(Path.Combine("evtx-attack-samples", "xml"));
 
+    private static string SigmaEvtx => Datasets.Path(Path.Combine("sigmahq-regression", "registry_set_change_rdp_port__509e84b9-a71a-40e0-834f-05470369bd1e.evtx"));
+
+    /// <summary>
+    /// Every .evtx file of the datasets (the 44 EVTX-ATTACK-SAMPLES and the SigmaHQ regression file)
+    /// gives exactly the alerts of its XML rendering, and with <c>internal_networks: []</c> these are the
+    /// 7 below. The issue's "13 lab C2 flows" are the rows of the real-data engine test over every
+    /// capture (Engine/DatasetEngineTests): 5 of them come from EVTX-ATTACK-SAMPLES renderings (the 5
+    /// non_standard_port alerts here, one per file) and 8 from OTRF Security-Datasets JSON exports
+    /// (covenant_psremoting x3, empire_launcher_sct, empire_ninjacopy, four proxylogon flows,
+    /// log4shell jndi), which have no .evtx; the 2 rdp_port_change alerts here are not in that count,
+    /// which is about the single-event score only.
+    /// </summary>
     [DatasetFact]
     public void Each_evtx_file_gives_the_same_alerts_as_its_xml_rendering()
     {
         using var dir = new TempDir();
         string rules = dir.File("rules.yaml", "internal_networks: []\n");
-        string[] files = Directory.GetFiles(EvtxFolder, "*.evtx").Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(44, files.Length);
+        string[] files = [.. Directory.GetFiles(EvtxFolder, "*.evtx").Order(StringComparer.Ordinal), SigmaEvtx];
+        Assert.Equal(45, files.Length);
 
-        int alerts = 0;
+        var alerts = new List<string>();
         foreach (string evtx in files)
         {
-            string xml = Path.Combine(XmlFolder, Path.GetFileNameWithoutExtension(evtx) + ".xml");
+            string xml = Path.ChangeExtension(evtx, ".xml");
+            if (evtx != SigmaEvtx)
+            {
+                xml = Path.Combine(XmlFolder, Path.GetFileNameWithoutExtension(evtx) + ".xml");
+            }
+
             CliResult fromEvtx = CliRunner.Run("score", "--rules", rules, evtx);
             CliResult fromXml = CliRunner.Run("score", "--rules", rules, xml);
 
@@ -39,14 +56,47 @@ public sealed class EvtxScoreTests
             {
                 JsonElement source = alert.GetProperty("source");
                 Assert.Equal(evtx, source.GetProperty("file").GetString());
-                Assert.True(source.GetProperty("record").GetInt64() > 0);
                 Assert.False(source.TryGetProperty("line", out _));
+                string port = alert.GetProperty("destinationport").ValueKind == JsonValueKind.Null
+                    ? $"new_port {alert.GetProperty("new_port").GetInt32()}"
+                    : $"{alert.GetProperty("destinationip").GetString()}:{alert.GetProperty("destinationport").GetInt32()}";
+                alerts.Add($"{Path.GetFileNameWithoutExtension(evtx)} record {source.GetProperty("record").GetInt64()}: " +
+                    $"{alert.GetProperty("rule").GetString()} {alert.GetProperty("process_name").GetString()!.Split('\\')[^1]} {port}");
             }
-
-            alerts += fromEvtx.StdoutLines.Length;
         }
 
-        Assert.True(alerts > 0);
+        Assert.Equal(
+            [
+                "Defense_Evasion__sysmon_13_rdp_settings_tampering record 19: rdp_port_change regedit.exe new_port 80",
+                "Execution__Sysmon_meterpreter_ReflectivePEInjection_to_notepad_ record 13: non_standard_port rundll32.exe 10.0.2.18:8181",
+                "Execution__sysmon_mshta_sharpshooter_stageless_meterpreter record 2: non_standard_port mshta.exe 10.0.2.18:4443",
+                "Execution__sysmon_vbs_sharpshooter_stageless_meterpreter record 5: non_standard_port wscript.exe 10.0.2.18:4443",
+                "Lateral_Movement__LM_sysmon_psexec_smb_meterpreter record 10: non_standard_port powershell.exe 10.0.2.19:4444",
+                "Lateral_Movement__LM_sysmon_remote_task_src_powershell record 3: non_standard_port powershell.exe 10.0.2.17:49666",
+                "registry_set_change_rdp_port__509e84b9-a71a-40e0-834f-05470369bd1e record 1: rdp_port_change reg.exe new_port 4489",
+            ],
+            alerts);
+    }
+
+    [DatasetFact]
+    public void A_checksum_mismatch_alone_is_a_warning_every_record_is_scored_and_the_exit_code_is_0()
+    {
+        string evtx = Path.Combine(EvtxFolder, "AutomatedTestingTools__PanacheSysmon_vs_AtomicRedTeam01.evtx");
+        byte[] bytes = File.ReadAllBytes(evtx);
+        bytes[4096 + 65536 + 16] ^= 0x01; // chunk 1's last record number, under the chunk header checksum
+        using var dir = new TempDir();
+        string altered = dir.File("altered.evtx", bytes);
+
+        CliResult clean = CliRunner.Run("score", "--stats", evtx);
+        CliResult result = CliRunner.Run("score", "--stats", altered);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(
+            [$"{altered}:chunk 1 record 45: chunk header checksum mismatch: records read one by one"],
+            result.StderrLines.Where(line => line.StartsWith(altered + ":", StringComparison.Ordinal)));
+        Assert.Equal(Counter(clean, "records:"), Counter(result, "records:"));
+        Assert.Equal(0, Counter(result, "malformed:"));
+        Assert.Equal(Comparable(clean), Comparable(result));
     }
 
     [DatasetFact]

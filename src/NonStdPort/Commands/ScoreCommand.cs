@@ -23,7 +23,8 @@ internal static class ScoreCommand
         "\n" +
         "A malformed record is reported on stderr as FILE:LINE: reason (stdin is named -), counted, and skipped;\n" +
         "processing continues. Damage in a .evtx file is reported as FILE:chunk C record R: reason, and the rest\n" +
-        "of the file is read.\n" +
+        "of the file is read; a checksum mismatch alone is a warning (every record is still checked and scored,\n" +
+        "nothing counts as malformed, exit code 0).\n" +
         "\n" +
         "Examples:\n" +
         "  nonstdport score samples/sysmon-flat.ndjson          alerts from one file\n" +

@@ -237,11 +237,6 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
                 if (header)
                 {
                     EvtxDamage damage = EvtxReader.CheckFileHeader(span);
-                    if (damage is EvtxDamage.None or EvtxDamage.FileHeaderChecksum && length < want) // (None or Checksum) and cut short
-                    {
-                        damage = EvtxDamage.FileHeaderTruncated;
-                    }
-
                     if (damage != EvtxDamage.None)
                     {
                         sink.OnFileDamage(damage);

@@ -108,15 +108,8 @@ internal sealed class BinXmlRenderer
             return Fail(EvtxDamage.TooDeep);
         }
 
-        if (end - pos < 11)
-        {
-            return Fail(EvtxDamage.BinXmlTruncated);
-        }
-
         bool hasAttributes = (chunk[pos] & 0x40) != 0;
-        int nameOffset = (int)BinaryPrimitives.ReadUInt32LittleEndian(chunk.Slice(pos + 7));
-        pos += 11;
-        if (!Name(chunk, ref pos, end, nameOffset, out int nameAt, out int nameBytes))
+        if (!NamedToken(chunk, ref pos, end, 11, out int nameAt, out int nameBytes))
         {
             return false;
         }
@@ -172,14 +165,7 @@ internal sealed class BinXmlRenderer
 
     private bool Attribute(ReadOnlySpan<byte> chunk, ref int pos, int end, XmlBuffer o, bool inTemplate)
     {
-        if (end - pos < 5)
-        {
-            return Fail(EvtxDamage.BinXmlTruncated);
-        }
-
-        int nameOffset = (int)BinaryPrimitives.ReadUInt32LittleEndian(chunk.Slice(pos + 1));
-        pos += 5;
-        if (!Name(chunk, ref pos, end, nameOffset, out int nameAt, out int nameBytes))
+        if (!NamedToken(chunk, ref pos, end, 5, out int nameAt, out int nameBytes))
         {
             return false;
         }
@@ -290,14 +276,7 @@ internal sealed class BinXmlRenderer
                 return true;
             case 0x09: // entity reference
             {
-                if (end - pos < 5)
-                {
-                    return Fail(EvtxDamage.BinXmlTruncated);
-                }
-
-                int nameOffset = (int)BinaryPrimitives.ReadUInt32LittleEndian(chunk.Slice(pos + 1));
-                pos += 5;
-                if (!Name(chunk, ref pos, end, nameOffset, out int nameAt, out int nameBytes))
+                if (!NamedToken(chunk, ref pos, end, 5, out int nameAt, out int nameBytes))
                 {
                     return false;
                 }
@@ -310,14 +289,7 @@ internal sealed class BinXmlRenderer
 
             case 0x0A: // processing instruction: target name, then a data token
             {
-                if (end - pos < 5)
-                {
-                    return Fail(EvtxDamage.BinXmlTruncated);
-                }
-
-                int nameOffset = (int)BinaryPrimitives.ReadUInt32LittleEndian(chunk.Slice(pos + 1));
-                pos += 5;
-                if (!Name(chunk, ref pos, end, nameOffset, out int nameAt, out int nameBytes))
+                if (!NamedToken(chunk, ref pos, end, 5, out int nameAt, out int nameBytes))
                 {
                     return false;
                 }
@@ -378,6 +350,22 @@ internal sealed class BinXmlRenderer
         EvtxValues.WriteUtf16(o, chunk.Slice(pos, bytes));
         pos += bytes;
         return true;
+    }
+
+    // A token whose last four header bytes are a name offset (elements: 11 bytes, attributes, entity
+    // references and processing instructions: 5): steps over the header and, when inline, the name.
+    private bool NamedToken(ReadOnlySpan<byte> chunk, ref int pos, int end, int headerBytes, out int nameAt, out int nameBytes)
+    {
+        nameAt = 0;
+        nameBytes = 0;
+        if (end - pos < headerBytes)
+        {
+            return Fail(EvtxDamage.BinXmlTruncated);
+        }
+
+        int nameOffset = (int)BinaryPrimitives.ReadUInt32LittleEndian(chunk.Slice(pos + headerBytes - 4));
+        pos += headerBytes;
+        return Name(chunk, ref pos, end, nameOffset, out nameAt, out nameBytes);
     }
 
     // A name lives in the chunk's string table: written inline the first time (then it starts where
@@ -567,7 +555,8 @@ internal sealed class BinXmlRenderer
             _pool.Add(new XmlBuffer()); // kept across chunks: a warm reader allocates no more
         }
 
-        XmlBuffer buffer = _pool[_poolUsed++];
+        int slot = _poolUsed++;
+        XmlBuffer buffer = _pool[slot];
         buffer.Clear();
         _compiling[_compilingCount++] = offset;
         int pos = start;
@@ -575,6 +564,13 @@ internal sealed class BinXmlRenderer
         _compilingCount--;
         if (!ok)
         {
+            // Not kept: a damaged template that every record of the chunk instantiates must not take
+            // a buffer per record (unless a template nested in it compiled after it took its slot).
+            if (_poolUsed == slot + 1)
+            {
+                _poolUsed = slot;
+            }
+
             return null;
         }
 

@@ -45,7 +45,10 @@ public sealed class EvtxReader
     /// <summary>True when <paramref name="head"/> starts with the EVTX file signature.</summary>
     public static bool HasFileMagic(ReadOnlySpan<byte> head) => head.StartsWith(FileMagic);
 
-    /// <summary>Checks the file header: its signature and its CRC32 over the first 120 bytes.</summary>
+    /// <summary>
+    /// Checks the file header (the file's first <see cref="FileHeaderSize"/> bytes, fewer when the
+    /// file is shorter): its signature, its length and its CRC32 over the first 120 bytes.
+    /// </summary>
     public static EvtxDamage CheckFileHeader(ReadOnlySpan<byte> header)
     {
         if (!HasFileMagic(header))
@@ -53,7 +56,7 @@ public sealed class EvtxReader
             return EvtxDamage.FileMagic;
         }
 
-        if (header.Length < 128)
+        if (header.Length < FileHeaderSize)
         {
             return EvtxDamage.FileHeaderTruncated;
         }
@@ -87,7 +90,8 @@ public sealed class EvtxReader
         }
 
         long firstRecord = (long)BinaryPrimitives.ReadUInt64LittleEndian(chunk.Slice(8));
-        uint headerCrc = EvtxCrc32.Compute(chunk.Slice(128, ChunkHeaderSize - 128), EvtxCrc32.Compute(chunk.Slice(0, 120)));
+        long lastInHeader = (long)BinaryPrimitives.ReadUInt64LittleEndian(chunk.Slice(16));
+        uint headerCrc = EvtxCrc32.Compute(chunk.Slice(0, 120), chunk.Slice(128, ChunkHeaderSize - 128));
         if (headerCrc != BinaryPrimitives.ReadUInt32LittleEndian(chunk.Slice(124)))
         {
             sink.OnDamage(chunkNumber, firstRecord, EvtxDamage.ChunkHeaderChecksum);
@@ -100,7 +104,8 @@ public sealed class EvtxReader
 
         uint freeSpace = BinaryPrimitives.ReadUInt32LittleEndian(chunk.Slice(48));
         int limit;
-        if (freeSpace < ChunkHeaderSize || freeSpace > ChunkSize)
+        bool freeSpaceLost = freeSpace < ChunkHeaderSize || freeSpace > ChunkSize;
+        if (freeSpaceLost)
         {
             sink.OnDamage(chunkNumber, firstRecord, EvtxDamage.FreeSpaceOffset);
             limit = chunk.Length;
@@ -121,9 +126,12 @@ public sealed class EvtxReader
         while (limit - pos >= RecordHeaderSize)
         {
             EvtxDamage damage = Record(chunk, pos, limit, out int size, out long recordNumber);
-            if (damage == EvtxDamage.RecordMagic && chunk.Slice(pos, limit - pos).IndexOfAnyExcept((byte)0) < 0)
+            if (damage == EvtxDamage.RecordMagic && freeSpaceLost
+                && (lastRecord >= lastInHeader || chunk.Slice(pos, limit - pos).IndexOfAnyExcept((byte)0) < 0))
             {
-                break; // zeroed space after the last record, when the free-space offset was lost
+                // Without the free-space offset, the records end after the one the header names last
+                // (what follows is unused space: zeros, or the leftovers of an older chunk).
+                break;
             }
 
             if (damage is EvtxDamage.RecordMagic or EvtxDamage.RecordSize)

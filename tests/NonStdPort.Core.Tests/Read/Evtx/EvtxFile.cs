@@ -2,10 +2,15 @@ using NonStdPort.Core.Read.Evtx;
 
 namespace NonStdPort.Core.Tests.Read.Evtx;
 
-/// <summary>What reading a whole EVTX file gives: its records (XML and number) and every damage report, in order.</summary>
+/// <summary>What reading a whole EVTX file gives: its records (XML, number and chunk) and every damage report, in order.</summary>
 public sealed class EvtxFile : IEvtxRecordSink
 {
+    private long _chunk;
+
     public List<(long Number, byte[] Xml)> Records { get; } = [];
+
+    /// <summary>The chunk each of <see cref="Records"/> came from.</summary>
+    public List<long> RecordChunks { get; } = [];
     public List<(long Chunk, long Record, EvtxDamage Damage)> Damage { get; } = [];
 
     /// <summary>Reads <paramref name="bytes"/> as a host would: the header, then each 64 KiB chunk (the last one possibly short).</summary>
@@ -28,13 +33,33 @@ public sealed class EvtxFile : IEvtxRecordSink
         long chunk = 0;
         for (int at = EvtxReader.FileHeaderSize; at < bytes.Length; at += EvtxReader.ChunkSize, chunk++)
         {
+            file._chunk = chunk;
             reader.ReadChunk(bytes.AsSpan(at, Math.Min(EvtxReader.ChunkSize, bytes.Length - at)), chunk, file);
         }
 
         return file;
     }
 
-    public void OnRecord(ReadOnlySpan<byte> eventXml, long recordNumber) => Records.Add((recordNumber, eventXml.ToArray()));
+    /// <summary>The records read from chunk <paramref name="chunk"/>, as "number: xml" lines.</summary>
+    public List<string> RecordsOf(long chunk)
+    {
+        var found = new List<string>();
+        for (int i = 0; i < Records.Count; i++)
+        {
+            if (RecordChunks[i] == chunk)
+            {
+                found.Add($"{Records[i].Number}: {System.Text.Encoding.UTF8.GetString(Records[i].Xml)}");
+            }
+        }
+
+        return found;
+    }
+
+    public void OnRecord(ReadOnlySpan<byte> eventXml, long recordNumber)
+    {
+        Records.Add((recordNumber, eventXml.ToArray()));
+        RecordChunks.Add(_chunk);
+    }
 
     public void OnDamage(long chunk, long recordNumber, EvtxDamage damage) => Damage.Add((chunk, recordNumber, damage));
 }
