@@ -2,13 +2,14 @@ namespace NonStdPort.Core;
 
 /// <summary>
 /// Where a record came from, written into each alert's <c>source</c> object:
-/// a file and 1-based line, or a Kafka topic, partition and offset.
+/// a file and 1-based line, an EVTX file and record number, or a Kafka topic, partition and offset.
 /// </summary>
 public readonly struct SourceRef
 {
-    private SourceRef(string? file, long line, string? topic, int partition, long offset, bool isDeferred = false)
+    private SourceRef(string? file, long line, string? topic, int partition, long offset, bool isDeferred = false, bool isEvtxRecord = false)
     {
         IsDeferred = isDeferred;
+        IsEvtxRecord = isEvtxRecord;
         File = file;
         Line = line;
         Topic = topic;
@@ -20,6 +21,8 @@ public readonly struct SourceRef
     public string? File { get; }
     /// <summary>The 1-based line on which the record starts (file mode).</summary>
     public long Line { get; }
+    /// <summary>True when <see cref="Line"/> is an EVTX record number (written as <c>record</c>, not <c>line</c>).</summary>
+    public bool IsEvtxRecord { get; }
     /// <summary>The Kafka topic, or null for a file record.</summary>
     public string? Topic { get; }
     /// <summary>The Kafka partition.</summary>
@@ -40,6 +43,9 @@ public readonly struct SourceRef
 
     /// <summary>A record read from a file (or stdin, named <c>-</c>).</summary>
     public static SourceRef FromFile(string file, long line) => new(file, line, null, 0, 0);
+
+    /// <summary>A record read from an EVTX file, by its EVTX record number.</summary>
+    public static SourceRef FromEvtx(string file, long recordNumber) => new(file, recordNumber, null, 0, 0, isEvtxRecord: true);
 
     /// <summary>A record consumed from Kafka.</summary>
     public static SourceRef FromKafka(string topic, int partition, long offset) => new(null, 0, topic, partition, offset);

@@ -23,6 +23,18 @@ internal static class Program
     internal static int Run(string[] args, StandardStreams streams)
     {
         ParseResult parsed = CreateRoot(streams).Parse(args);
+        List<string> unknown = UnknownOptions.Find(parsed);
+        if (unknown.Count > 0)
+        {
+            foreach (string message in unknown)
+            {
+                streams.Error.WriteLine(message);
+            }
+
+            streams.Error.WriteLine($"Run '{HelpCommandFor(parsed)} --help' for usage.");
+            return ExitCodes.UsageOrIo;
+        }
+
         if (parsed.Action is ParseErrorAction parseError)
         {
             // Keep stdout for data: the errors go to stderr with a pointer to the help, not the whole help text.

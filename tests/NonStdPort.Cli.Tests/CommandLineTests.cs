@@ -51,6 +51,19 @@ public sealed class CommandLineTests
     }
 
     [Theory]
+    [InlineData("run", "nonstdport run --replay samples/sysmon-flat.ndjson", "2  usage error: bad options, settings or rules file")]
+    [InlineData("broker", "nonstdport broker --topic sysmon:16", "1  failed: a broker or delivery error")]
+    public void Kafka_command_help_teaches_examples_and_exit_codes(string command, string example, string exitCode)
+    {
+        CliResult result = CliRunner.Run(command, "--help");
+
+        Assert.Contains("Examples:", result.Stdout);
+        Assert.Contains(example, result.Stdout);
+        Assert.Contains("Exit codes:", result.Stdout);
+        Assert.Contains(exitCode, result.Stdout);
+    }
+
+    [Theory]
     [InlineData("score --top 0", "--top must be a whole number of at least 1, not '0'")]
     [InlineData("score --top many", "--top must be a whole number of at least 1, not 'many'")]
     [InlineData("score --since yesterday-ish", "--since: 'yesterday-ish' is not a date/time")]
@@ -60,12 +73,37 @@ public sealed class CommandLineTests
     [InlineData("score --since 2026-01-01 --max-age 1d", "Give --since or --max-age, not both")]
     [InlineData("score --max-record-bytes 10", "--max-record-bytes must be a whole number of at least 64, not '10'")]
     [InlineData("score --no-such-option", "--no-such-option")]
+    [InlineData("score --all --top 2", "Give --all or --top, not both")]
     public void Usage_errors_exit_two_with_the_reason_on_stderr(string args, string reason)
     {
         CliResult result = CliRunner.Run(args.Split(' '));
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(reason, result.Stderr);
+    }
+
+    [Theory]
+    [InlineData("score --output x.json", "Unknown option '--output'.")]
+    [InlineData("score --stat x.json", "Unknown option '--stat'; did you mean '--stats'?")]
+    [InlineData("score x.json --tpo 5", "Unknown option '--tpo'; did you mean '--top'?")]
+    [InlineData("score -x", "Unknown option '-x'.")]
+    [InlineData("rules show --rule x.yaml", "Unknown option '--rule'; did you mean '--rules'?")]
+    public void Unknown_options_are_refused_not_taken_as_file_names(string args, string message)
+    {
+        CliResult result = CliRunner.Run(args.Split(' '));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(message, result.StderrLines[0]);
+        Assert.DoesNotContain("no such file", result.Stderr);
+    }
+
+    [Fact]
+    public void A_file_named_like_an_option_is_read_after_a_double_dash()
+    {
+        CliResult result = CliRunner.Run("score", "--", "--no-such-file");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("nonstdport score: --no-such-file: no such file", Assert.Single(result.StderrLines));
     }
 
     [Fact]

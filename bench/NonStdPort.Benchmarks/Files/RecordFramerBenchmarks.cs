@@ -3,6 +3,7 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using NonStdPort.Benchmarks.Read;
 using NonStdPort.Cli.Files;
+using NonStdPort.Core.Frame;
 
 namespace NonStdPort.Benchmarks.Files;
 

@@ -13,7 +13,9 @@ namespace NonStdPort.Core.Write;
 /// <c>sourceip</c>, <c>destinationip</c>, <c>destinationport</c>, <c>username</c>, <c>process_name</c>,
 /// <c>parent_process</c>, <c>command_line</c>, <c>parent_command_line</c>, <c>event_category</c>, <c>log_source_type</c>, <c>is_high_risk_process</c>,
 /// <c>is_known_c2_port</c>, <c>risk_score</c>, <c>hostname</c>, <c>process_guid</c>, <c>protocol</c>,
-/// <c>technique</c>, <c>severity</c>, <c>rule</c>, then any detection-specific members, then (with
+/// <c>technique</c>, <c>severity</c>, <c>rule</c>, <c>timestamp</c> (the event time as ISO 8601 UTC with
+/// milliseconds), <c>detected_at</c> (when the alert was written, same form), <c>alert_id</c> (see
+/// <see cref="AlertId"/>), then any detection-specific members, then (with
 /// <c>--all</c>) <c>alert</c> and <c>not_alert_reason</c>, and <c>source</c> last.
 /// Use: <see cref="Begin"/>, optionally write more members through <see cref="Json"/>, then <see cref="End"/>.
 /// The alert's key in the batch is its <c>hostname</c> value as it appears in the JSON (the host
@@ -49,11 +51,15 @@ public sealed class AlertWriter
     private static readonly JsonEncodedText TechniqueValue = JsonEncodedText.Encode(Technique);
     private static readonly JsonEncodedText SeverityName = JsonEncodedText.Encode("severity");
     private static readonly JsonEncodedText RuleName = JsonEncodedText.Encode("rule");
+    private static readonly JsonEncodedText TimestampName = JsonEncodedText.Encode("timestamp");
+    private static readonly JsonEncodedText DetectedAtName = JsonEncodedText.Encode("detected_at");
+    private static readonly JsonEncodedText AlertIdName = JsonEncodedText.Encode("alert_id");
     private static readonly JsonEncodedText AlertName = JsonEncodedText.Encode("alert");
     private static readonly JsonEncodedText NotAlertReasonName = JsonEncodedText.Encode("not_alert_reason");
     private static readonly JsonEncodedText SourceName = JsonEncodedText.Encode("source");
     private static readonly JsonEncodedText FileName = JsonEncodedText.Encode("file");
     private static readonly JsonEncodedText LineName = JsonEncodedText.Encode("line");
+    private static readonly JsonEncodedText RecordName = JsonEncodedText.Encode("record");
     private static readonly JsonEncodedText TopicName = JsonEncodedText.Encode("topic");
     private static readonly JsonEncodedText PartitionName = JsonEncodedText.Encode("partition");
     private static readonly JsonEncodedText OffsetName = JsonEncodedText.Encode("offset");
@@ -76,6 +82,7 @@ public sealed class AlertWriter
     private const int MaxRepairBytes = 4096;
 
     private readonly Utf8JsonWriter _json;
+    private readonly TimeProvider _clock;
     private readonly JsonStringEscaper _escaper = new();
     private readonly JavaScriptEncoder _encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
     private string? _sourceName;
@@ -88,8 +95,10 @@ public sealed class AlertWriter
     private DetectionRule _rule;
 
     /// <summary>Creates a writer.</summary>
-    public AlertWriter()
+    /// <param name="clock">The clock of <c>detected_at</c>; the system clock when null.</param>
+    public AlertWriter(TimeProvider? clock = null)
     {
+        _clock = clock ?? TimeProvider.System;
         var options = new JsonWriterOptions
         {
             // Alerts go to SIEMs and logs, not HTML: keep non-ASCII and punctuation readable.
@@ -121,11 +130,11 @@ public sealed class AlertWriter
         json.Reset(batch);
         json.WriteStartObject();
 
+        Span<byte> time = stackalloc byte[EventTime.IsoFormattedLength];
         if (columns.EventTimeTicks >= 0)
         {
-            Span<byte> time = stackalloc byte[EventTime.FormattedLength];
             EventTime.Format(columns.EventTimeTicks, time);
-            json.WriteString(EventTimeName, time);
+            json.WriteString(EventTimeName, time[..EventTime.FormattedLength]);
         }
         else
         {
@@ -159,6 +168,21 @@ public sealed class AlertWriter
         json.WriteString(TechniqueName, TechniqueValue);
         json.WriteString(SeverityName, SeverityValues[(int)columns.Severity & 3]);
         json.WriteString(RuleName, RuleValues[(int)columns.Rule < RuleValues.Length ? (int)columns.Rule : 0]);
+        if (columns.EventTimeTicks >= 0)
+        {
+            EventTime.FormatIso(columns.EventTimeTicks, time);
+            json.WriteString(TimestampName, time);
+        }
+        else
+        {
+            json.WriteNull(TimestampName);
+        }
+
+        EventTime.FormatIso(_clock.GetUtcNow().UtcTicks, time);
+        json.WriteString(DetectedAtName, time);
+        Span<byte> id = stackalloc byte[AlertId.FormattedLength];
+        AlertId.Format(AlertId.Compute(columns), id);
+        json.WriteString(AlertIdName, id);
     }
 
     /// <summary>Writes <c>alert</c> and <c>not_alert_reason</c> (for <c>--all</c>).</summary>
@@ -195,7 +219,7 @@ public sealed class AlertWriter
             else if (source.File is not null)
             {
                 json.WriteString(FileName, Encoded(source.File));
-                json.WriteNumber(LineName, source.Line);
+                json.WriteNumber(source.IsEvtxRecord ? RecordName : LineName, source.Line);
             }
             else
             {

@@ -123,6 +123,23 @@ public static class EventTime
         WriteDigits(destination, 17, 2, time.Second);
     }
 
+    /// <summary>Bytes written by <see cref="FormatIso"/>.</summary>
+    public const int IsoFormattedLength = 24;
+
+    /// <summary>
+    /// Writes ISO 8601 UTC with milliseconds, <c>yyyy-MM-ddTHH:mm:ss.fffZ</c>, into
+    /// <paramref name="destination"/> (at least 24 bytes); the alert's <c>timestamp</c> and <c>detected_at</c>.
+    /// </summary>
+    public static void FormatIso(long utcTicks, Span<byte> destination)
+    {
+        _ = destination[IsoFormattedLength - 1];
+        Format(utcTicks, destination);
+        destination[10] = (byte)'T';
+        destination[19] = (byte)'.';
+        WriteDigits(destination, 20, 3, (int)(utcTicks % TimeSpan.TicksPerSecond / TimeSpan.TicksPerMillisecond));
+        destination[23] = (byte)'Z';
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TryDigits(ReadOnlySpan<byte> text, int start, int count, out int value)
     {

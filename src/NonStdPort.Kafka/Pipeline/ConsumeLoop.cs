@@ -29,6 +29,8 @@ internal sealed class ConsumeLoop
     private readonly ShutdownCoordinator _shutdown;
     private readonly ConcurrentDictionary<TopicPartition, long> _committed;
     private readonly Action<string> _log;
+    /// <summary>librdkafka's own lines (log and error callbacks), rate-limited.</summary>
+    private readonly Action<string> _clientLog;
     private readonly Action<string> _fail;
     private readonly Dictionary<TopicPartition, PartitionState> _partitions = [];
     private readonly Queue<OutputChunk> _blocked = new();
@@ -49,6 +51,7 @@ internal sealed class ConsumeLoop
         ShutdownCoordinator shutdown,
         ConcurrentDictionary<TopicPartition, long> committed,
         Action<string> log,
+        Action<string> clientLog,
         Action<string> fail)
     {
         _options = options;
@@ -61,6 +64,7 @@ internal sealed class ConsumeLoop
         _shutdown = shutdown;
         _committed = committed;
         _log = log;
+        _clientLog = clientLog;
         _fail = fail;
     }
 
@@ -88,7 +92,7 @@ internal sealed class ConsumeLoop
                 .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions))
                 .SetPartitionsLostHandler((_, partitions) => OnLost(partitions))
                 .SetErrorHandler((_, error) => OnError(error))
-                .SetLogHandler(KafkaLog.To(_log))
+                .SetLogHandler(KafkaLog.To(_clientLog))
                 .Build();
             _consumer = consumer;
             consumer.Subscribe(_options.InputTopics);
@@ -402,6 +406,7 @@ internal sealed class ConsumeLoop
             catch (KafkaException e)
             {
                 _log("final commit failed: " + e.Error.Reason);
+                _shutdown.Incomplete();
                 return;
             }
         }
@@ -569,7 +574,7 @@ internal sealed class ConsumeLoop
         }
         else
         {
-            _log("kafka: " + error.Reason);
+            _clientLog("kafka: " + error.Reason);
         }
     }
 

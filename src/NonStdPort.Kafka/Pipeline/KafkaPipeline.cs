@@ -21,6 +21,7 @@ public sealed class KafkaPipeline
     private readonly PipelineCounters _counters = new();
     private readonly ConcurrentDictionary<TopicPartition, long> _committed = new();
     private readonly object _logGate = new();
+    private readonly RepeatLimiter _kafkaLog;
     private ConsumeLoop[] _loops = [];
     private string? _failure;
     private ShutdownCoordinator? _shutdown;
@@ -46,6 +47,7 @@ public sealed class KafkaPipeline
         _options = options;
         _processorFactory = processorFactory;
         _log = log;
+        _kafkaLog = new RepeatLimiter(Log, TimeSpan.FromSeconds(10));
     }
 
     /// <summary>Running totals.</summary>
@@ -53,6 +55,12 @@ public sealed class KafkaPipeline
 
     /// <summary>Why the pipeline stopped on its own, or null.</summary>
     public string? Failure => Volatile.Read(ref _failure);
+
+    /// <summary>
+    /// After <see cref="RunAsync"/>: true when the stop handed over, flushed and committed
+    /// everything within the shutdown timeout; false when a step gave up (its records are read again).
+    /// </summary>
+    public bool StoppedCleanly { get; private set; }
 
     /// <summary>True while any consumer is paused because the output side is full.</summary>
     public bool IsPaused
@@ -128,8 +136,9 @@ public sealed class KafkaPipeline
 
         using var producer = new ProducerBuilder<byte[]?, byte[]>(KafkaClientConfig.Producer(_options))
             .SetErrorHandler((_, error) => OnProducerError(error))
-            .SetLogHandler(KafkaLog.To(Log))
+            .SetLogHandler(KafkaLog.To(_kafkaLog.Write))
             .Build();
+        using var watch = new BrokerWatch(_options, KafkaClientConfig.Client(_options), _kafkaLog.Write, Fail);
         var produce = Task.Run(() => new ProduceStage(producer, channel.Reader, Fail).RunAsync(shutdown.Hard));
 
         var consumerConfig = KafkaClientConfig.Consumer(_options);
@@ -137,7 +146,7 @@ public sealed class KafkaPipeline
         var threads = new Thread[_loops.Length];
         for (int i = 0; i < _loops.Length; i++)
         {
-            _loops[i] = new ConsumeLoop(_options, consumerConfig, _processorFactory, channel.Writer, () => channel.Reader.Count, pool, _counters, shutdown, _committed, Log, Fail);
+            _loops[i] = new ConsumeLoop(_options, consumerConfig, _processorFactory, channel.Writer, () => channel.Reader.Count, pool, _counters, shutdown, _committed, Log, _kafkaLog.Write, Fail);
             threads[i] = new Thread(_loops[i].Run) { IsBackground = true, Name = $"nonstdport-consume-{i}" };
             threads[i].Start();
         }
@@ -147,7 +156,7 @@ public sealed class KafkaPipeline
         await Task.Run(shutdown.WaitConsumersStopped).ConfigureAwait(false);
         channel.Writer.TryComplete();
         await produce.ConfigureAwait(false);
-        await Task.Run(() => Flush(producer, shutdown.Hard)).ConfigureAwait(false);
+        await Task.Run(() => Flush(producer, shutdown)).ConfigureAwait(false);
         shutdown.ProducerDrained();
         foreach (var thread in threads)
         {
@@ -155,21 +164,23 @@ public sealed class KafkaPipeline
         }
 
         _shutdown = null;
+        StoppedCleanly = shutdown.Completed;
         var totals = _counters.Snapshot();
         Log("summary: " + StatsReporter.Format(totals, totals.Records / Math.Max(clock.Elapsed.TotalSeconds, 1e-3))[7..] +
             $", {clock.Elapsed.TotalSeconds:F1} s" + (Failure is { } failure ? ", failed: " + failure : ""));
         return totals;
     }
 
-    private static void Flush(IProducer<byte[]?, byte[]> producer, CancellationToken hard)
+    private static void Flush(IProducer<byte[]?, byte[]> producer, ShutdownCoordinator shutdown)
     {
         try
         {
-            producer.Flush(hard);
+            producer.Flush(shutdown.Hard);
         }
         catch (OperationCanceledException)
         {
             // Deadline: unacknowledged outputs keep their input offsets uncommitted.
+            shutdown.Incomplete();
         }
     }
 
@@ -181,7 +192,7 @@ public sealed class KafkaPipeline
         }
         else
         {
-            Log("kafka: " + error.Reason);
+            _kafkaLog.Write("kafka: " + error.Reason);
         }
     }
 

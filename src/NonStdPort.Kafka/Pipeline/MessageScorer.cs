@@ -4,6 +4,7 @@ using System.Text;
 using Confluent.Kafka;
 using NonStdPort.Core;
 using NonStdPort.Core.Detect;
+using NonStdPort.Core.Frame;
 using NonStdPort.Core.Read;
 using NonStdPort.Core.Write;
 
@@ -33,13 +34,20 @@ internal sealed class MessageScorer : IDeserializer<ScoredMessage>
     private readonly AlertBatch _batch = new();
     private readonly ArrayBufferWriter<byte> _completed = new(4096);
     private readonly List<(MalformedReason Reason, byte[] Record)> _malformed = [];
+    private readonly RecordFramer _framer;
+    private readonly Sink _sink;
     private IRecordProcessor _processor;
+    private byte[] _message = new byte[4096];
     private int _suppressed;
+    private int _records;
 
-    public MessageScorer(Func<IRecordProcessor> processorFactory)
+    /// <summary>Creates a scorer whose framer reports records longer than <paramref name="maxRecordBytes"/> as oversize.</summary>
+    public MessageScorer(Func<IRecordProcessor> processorFactory, int maxRecordBytes = EngineOptions.DefaultMaxRecordBytes)
     {
         _processorFactory = processorFactory;
         _processor = processorFactory();
+        _framer = new RecordFramer(maxRecordBytes);
+        _sink = new Sink(this);
     }
 
     /// <summary>Captures each message's key, for dead letters; the consumer's key deserializer.</summary>
@@ -56,34 +64,59 @@ internal sealed class MessageScorer : IDeserializer<ScoredMessage>
         _batch.Clear();
         _malformed.Clear();
         _suppressed = 0;
-        int records = 0;
-        var framer = new MessageFramer(data);
-        while (framer.Next(out var record))
-        {
-            records++;
-            RecordOutcome outcome;
-            try
-            {
-                outcome = _processor.Process(record, SourceRef.Deferred, _batch);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                // A defect in a detection must not stop the stream or lose the record: dead-letter it.
-                _malformed.Add((MalformedReason.None, record.ToArray()));
-                continue;
-            }
+        _records = 0;
 
-            if (outcome.Kind == OutcomeKind.Malformed)
-            {
-                _malformed.Add((outcome.Malformed, record.ToArray()));
-            }
-            else if (outcome.Why == NotAlertReason.Suppressed)
-            {
-                _suppressed++;
-            }
+        // The framer works on sequences (a file arrives in pieces); a message is one whole piece.
+        // Copying it into a reused buffer keeps the warm path allocation-free.
+        if (_message.Length < data.Length)
+        {
+            _message = new byte[Math.Max(data.Length, _message.Length * 2)];
         }
 
-        return new ScoredMessage(records, _batch.Count, _malformed.Count);
+        data.CopyTo(_message);
+        _framer.Reset();
+        _framer.Frame(new ReadOnlySequence<byte>(_message, 0, data.Length), isFinal: true, _sink);
+        return new ScoredMessage(_records, _batch.Count, _malformed.Count);
+    }
+
+    private void OnRecord(ReadOnlySpan<byte> record)
+    {
+        _records++;
+        RecordOutcome outcome;
+        try
+        {
+            outcome = _processor.Process(record, SourceRef.Deferred, _batch);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A defect in a detection must not stop the stream or lose the record: dead-letter it.
+            _malformed.Add((MalformedReason.None, record.ToArray()));
+            return;
+        }
+
+        if (outcome.Kind == OutcomeKind.Malformed)
+        {
+            _malformed.Add((outcome.Malformed, record.ToArray()));
+        }
+        else if (outcome.Why == NotAlertReason.Suppressed)
+        {
+            _suppressed++;
+        }
+    }
+
+    private void OnOversize()
+    {
+        // The framer skipped the record's bytes without holding them: the dead letter says why, with no value.
+        _records++;
+        _malformed.Add((MalformedReason.Oversize, []));
+    }
+
+    /// <summary>Hands the framer's records back to the scorer; a struct so the generic framer call is not boxed.</summary>
+    private readonly struct Sink(MessageScorer scorer) : IRecordSink
+    {
+        public void OnRecord(ReadOnlySpan<byte> record, long line) => scorer.OnRecord(record);
+
+        public void OnOversize(long line) => scorer.OnOversize();
     }
 
     /// <summary>The malformed records of the last message (for logging when there is no dead-letter topic).</summary>

@@ -42,6 +42,12 @@ public sealed record PipelineOptions
     /// <summary>How long a graceful stop may take to drain, flush and commit before it gives up on what is left.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long no broker may answer before the pipeline fails (librdkafka itself retries forever);
+    /// an answer at any time resets it.
+    /// </summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long a revoked partition's in-flight outputs may take before they are abandoned (re-delivered to the next owner).</summary>
     public TimeSpan RevokeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -95,7 +101,7 @@ public sealed record PipelineOptions
             return "consumers must be at least 1";
         }
 
-        if (StatsInterval < TimeSpan.Zero || ShutdownTimeout <= TimeSpan.Zero || RevokeTimeout <= TimeSpan.Zero)
+        if (StatsInterval < TimeSpan.Zero || ShutdownTimeout <= TimeSpan.Zero || ConnectTimeout <= TimeSpan.Zero || RevokeTimeout <= TimeSpan.Zero)
         {
             return "intervals and timeouts must be positive";
         }

@@ -14,6 +14,7 @@ internal sealed class ShutdownCoordinator : IDisposable
     private readonly CountdownEvent _consumersCommitted;
     private readonly TimeSpan _timeout;
     private readonly CancellationTokenRegistration _onStop;
+    private int _incomplete;
 
     public ShutdownCoordinator(CancellationToken external, int consumers, TimeSpan timeout)
     {
@@ -43,6 +44,15 @@ internal sealed class ShutdownCoordinator : IDisposable
         }
     }
 
+    /// <summary>
+    /// False once any step of the stop (hand-over, flush, final commit) gave up at the deadline or
+    /// failed: what was not committed is read again by the next owner.
+    /// </summary>
+    public bool Completed => Volatile.Read(ref _incomplete) == 0;
+
+    /// <summary>A step of the stop did not complete.</summary>
+    public void Incomplete() => Volatile.Write(ref _incomplete, 1);
+
     /// <summary>A consume loop has stopped reading and handed over everything it held.</summary>
     public void ConsumerStopped() => _consumersStopped.Signal();
 
@@ -56,6 +66,7 @@ internal sealed class ShutdownCoordinator : IDisposable
         catch (OperationCanceledException)
         {
             // Deadline: go on with what has been handed over.
+            Incomplete();
         }
     }
 

@@ -30,7 +30,13 @@ internal static class BrokerCommand
             "demos and tests, not production. Its limits: each partition keeps at most 5 MiB and 100,000 " +
             "messages and SILENTLY DROPS OLDER DATA beyond that; admin CreateTopics from a client fails (there " +
             "is no controller), so create topics here with --topic; topics created by producing to them get 4 " +
-            "partitions (about 20 MB in all); data lives in memory and is gone when the broker stops.")
+            "partitions (about 20 MB in all); data lives in memory and is gone when the broker stops.\n" +
+            "\n" +
+            "Examples:\n" +
+            "  nonstdport broker --topic sysmon:16 --topic alerts:4 &       a local cluster with two topics\n" +
+            "  nonstdport broker --brokers 3 | head -1                      three brokers; the address line only\n" +
+            "\n" +
+            KafkaExitCodes.HelpText)
         {
             brokers,
             topics,

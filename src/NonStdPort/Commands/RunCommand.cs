@@ -27,7 +27,19 @@ internal static class RunCommand
         "servers anywhere, an embedded mock broker starts in this process (for trying it out: 5 MiB / 100,000 " +
         "messages per partition, older data silently dropped) and the alerts are read back and printed to stdout; " +
         "with --replay the demo exits once the file is processed. SIGINT/SIGTERM stop it gracefully: stop " +
-        "consuming, drain, flush, commit, leave the group, exit 0 within --shutdown-timeout.";
+        "consuming, drain, flush, commit, leave the group, exit 0; the process exits within --shutdown-timeout " +
+        "whatever the broker or group do, with exit code 3 when the drain or final commit did not complete (a " +
+        "second signal exits at once, also 3). When no broker answers for --connect-timeout, run exits 1 " +
+        "with the last connection error; repeated librdkafka log lines are printed once per 10 s with a count.\n" +
+        "\n" +
+        "Examples:\n" +
+        "  nonstdport run --replay samples/sysmon-flat.ndjson              demo: embedded broker, alerts on stdout\n" +
+        "  nonstdport run -b kafka:9092 -t sysmon --output-topic alerts    score a topic into another\n" +
+        "  nonstdport run -b kafka:9092 --dlq-topic sysmon-dlq --rules rules.yaml\n" +
+        "  nonstdport run -b kafka:9093 -X security.protocol=SASL_SSL -X sasl.mechanism=PLAIN \\\n" +
+        "      -X sasl.username=u -X sasl.password=p                        any librdkafka setting\n" +
+        "\n" +
+        KafkaExitCodes.HelpText;
 
     public static Command Create()
     {
@@ -78,6 +90,12 @@ internal static class RunCommand
             Description = "Longest a graceful stop may take to drain, flush and commit; what is not acknowledged by then is read again on restart. Default: 30s.",
             HelpName = "DURATION",
         };
+        var connectTimeout = new Option<string?>("--connect-timeout")
+        {
+            Description = "Longest no broker may answer (at start or later) before run fails with exit code 1 and the last " +
+                          "connection error; librdkafka alone would retry forever. Default: 30s.",
+            HelpName = "DURATION",
+        };
         var consumers = new Option<int?>("--consumers")
         {
             Description = "Consumers in this process, each scoring its partitions on its own thread. Default: one per core.",
@@ -96,7 +114,7 @@ internal static class RunCommand
 
         var command = new Command("run", Description)
         {
-            bootstrap, inputs, group, output, dlq, rules, settings, statsInterval, shutdownTimeout, consumers, replay, configFile,
+            bootstrap, inputs, group, output, dlq, rules, settings, statsInterval, shutdownTimeout, connectTimeout, consumers, replay, configFile,
         };
         command.SetAction(parse =>
         {
@@ -111,6 +129,7 @@ internal static class RunCommand
                 ClientSettings = parse.GetValue(settings),
                 StatsInterval = parse.GetValue(statsInterval),
                 ShutdownTimeout = parse.GetValue(shutdownTimeout),
+                ConnectTimeout = parse.GetValue(connectTimeout),
                 Consumers = parse.GetValue(consumers),
                 Replay = parse.GetValue(replay),
                 ConfigFile = parse.GetValue(configFile),
@@ -157,7 +176,8 @@ internal static class RunCommand
             return KafkaExitCodes.Usage;
         }
 
-        using var stop = new StopSignal();
+        // The stop is bounded by the shutdown timeout as a whole, whatever blocks inside it.
+        using var stop = new StopSignal(resolved.Pipeline.ShutdownTimeout, KafkaExitCodes.ShutdownIncomplete, log);
         try
         {
             return RunAsync(resolved, rules, log, stop.Token).GetAwaiter().GetResult();
@@ -212,7 +232,12 @@ internal static class RunCommand
         }
 
         await running.ConfigureAwait(false);
-        return pipeline.Failure is null ? KafkaExitCodes.Ok : KafkaExitCodes.Failed;
+        if (pipeline.Failure is not null)
+        {
+            return KafkaExitCodes.Failed;
+        }
+
+        return pipeline.StoppedCleanly ? KafkaExitCodes.Ok : KafkaExitCodes.ShutdownIncomplete;
     }
 
     /// <summary>

@@ -18,10 +18,12 @@ internal static class ScoreCommand
         "line (jq ., evtx_dump -o json, whose 'Record N' lines are skipped), also as the elements of a JSON array\n" +
         "(ConvertTo-Json, jq -s). XML events may span lines, with or without an <?xml?> prologue and an <Events>\n" +
         "wrapper. Gzip input is detected by its magic bytes, whatever the file name. Blank lines are skipped;\n" +
-        "CRLF line ends are fine.\n" +
+        "CRLF line ends are fine; UTF-16 with a byte-order mark (PowerShell's Out-File) is decoded.\n" +
+        "Windows .evtx files are read directly (told by their ElfFile signature, whatever the name, also gzipped).\n" +
         "\n" +
         "A malformed record is reported on stderr as FILE:LINE: reason (stdin is named -), counted, and skipped;\n" +
-        "processing continues.\n" +
+        "processing continues. Damage in a .evtx file is reported as FILE:chunk C record R: reason, and the rest\n" +
+        "of the file is read.\n" +
         "\n" +
         "Examples:\n" +
         "  nonstdport score samples/sysmon-flat.ndjson          alerts from one file\n" +
@@ -29,6 +31,7 @@ internal static class ScoreCommand
         "  nonstdport score --top 500 --max-age 1d *.json.gz     the seed query: 500 highest, last day\n" +
         "  nonstdport score --all events.xml | jq .risk_score     every scored connection, with why it is not an alert\n" +
         "  nonstdport score --stats big.ndjson > alerts.ndjson   throughput and counts on stderr\n" +
+        "  nonstdport score -r exports/                          every record file under a directory\n" +
         "\n" +
         ExitCodes.HelpText;
 
@@ -41,7 +44,7 @@ internal static class ScoreCommand
         };
         var all = new Option<bool>("--all")
         {
-            Description = "Write every scored Sysmon event id 3 record with its score and why it is not an alert, not only alerts.",
+            Description = "Write every scored Sysmon event id 3 record with its score and why it is not an alert, not only alerts. Not with --top.",
         };
         var top = new Option<int?>("--top")
         {
@@ -66,6 +69,10 @@ internal static class ScoreCommand
             Description = "A rules file (YAML) merged over the built-in defaults; see 'nonstdport rules show' and samples/rules.example.yaml.",
             HelpName = "FILE",
         };
+        var recursive = new Option<bool>("--recursive", "-r")
+        {
+            Description = $"Read a directory argument's files at any depth, in path order: those named {InputDirectories.PatternList} (case-insensitive).",
+        };
         var stats = new Option<bool>("--stats")
         {
             Description = "On stderr: a progress line every few seconds, and at the end records/s, alerts by score, skipped, suppressed, malformed.",
@@ -85,6 +92,7 @@ internal static class ScoreCommand
         command.Options.Add(since);
         command.Options.Add(maxAge);
         command.Options.Add(rules);
+        command.Options.Add(recursive);
         command.Options.Add(stats);
         command.Options.Add(maxRecordBytes);
         command.Validators.Add(result =>
@@ -92,6 +100,12 @@ internal static class ScoreCommand
             if (result.GetResult(since) is not null && result.GetResult(maxAge) is not null)
             {
                 result.AddError("Give --since or --max-age, not both.");
+            }
+
+            // --top ranks alerts; --all adds records that are not alerts, so the two have no common meaning.
+            if (result.GetResult(all) is not null && result.GetResult(top) is not null)
+            {
+                result.AddError("Give --all or --top, not both: --top ranks alerts only, --all writes every scored record.");
             }
         });
 
@@ -110,8 +124,15 @@ internal static class ScoreCommand
                 MaxRecordBytes = parse.GetValue(maxRecordBytes),
                 NotBefore = notBefore,
             };
+            string[] given = parse.GetValue(inputs) ?? [];
+            IReadOnlyList<string>? files = parse.GetValue(recursive) ? InputDirectories.Expand(given, streams.Error) : given;
+            if (files is null)
+            {
+                return ExitCodes.UsageOrIo;
+            }
+
             var settings = new ScoreSettings(
-                parse.GetValue(inputs) ?? [],
+                files,
                 parse.GetValue(top),
                 parse.GetValue(stats),
                 options.MaxRecordBytes);

@@ -11,4 +11,19 @@ internal static class KafkaExitCodes
 
     /// <summary>Bad options or configuration.</summary>
     public const int Usage = 2;
+
+    /// <summary>
+    /// Stopped on SIGINT/SIGTERM, but the drain, flush or final commit did not complete within the
+    /// shutdown timeout (or a second signal cut it short); uncommitted records are read again.
+    /// </summary>
+    public const int ShutdownIncomplete = 3;
+
+    /// <summary>The exit-code table as shown in the help of <c>run</c> and <c>broker</c>.</summary>
+    public const string HelpText =
+        "Exit codes:\n" +
+        "  0  stopped normally, including on SIGINT/SIGTERM after a clean drain\n" +
+        "  1  failed: a broker or delivery error it cannot recover from\n" +
+        "  2  usage error: bad options, settings or rules file\n" +
+        "  3  stopped on a signal, but the drain, flush or final commit did not complete within --shutdown-timeout\n" +
+        "     (or a second signal cut it short); uncommitted records are read again";
 }

@@ -16,6 +16,7 @@ internal sealed record RunFlags
     public string[]? ClientSettings { get; init; }
     public string? StatsInterval { get; init; }
     public string? ShutdownTimeout { get; init; }
+    public string? ConnectTimeout { get; init; }
     public int? Consumers { get; init; }
     public string? Replay { get; init; }
     public string? ConfigFile { get; init; }
@@ -41,6 +42,17 @@ internal static class RunSettingsLoader
     /// <summary>The settings file read from the current directory when <c>--config</c> is not given.</summary>
     public const string DefaultFile = "appsettings.json";
 
+    /// <summary>
+    /// Every top-level key a configuration source may hold (case-insensitive, as configuration
+    /// keys are); anything else is an error, so that a misspelt key cannot silently fall back to a
+    /// default such as the embedded broker.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Keys =
+    [
+        "BootstrapServers", "InputTopics", "InputTopic", "GroupId", "OutputTopic", "DlqTopic", "Kafka",
+        "StatsInterval", "ShutdownTimeout", "ConnectTimeout", "Consumers", "Rules", "Replay",
+    ];
+
     /// <summary>Resolves the settings; returns an error message instead when something is invalid.</summary>
     public static RunSettings Load(RunFlags flags, out string? error)
     {
@@ -62,8 +74,12 @@ internal static class RunSettingsLoader
     /// <summary>Merges configuration and flags over the defaults.</summary>
     public static RunSettings Resolve(IConfiguration config, RunFlags flags, out string? error)
     {
-        error = null;
         var defaults = new PipelineOptions();
+        error = UnknownKey(config);
+        if (error is not null)
+        {
+            return Empty(defaults);
+        }
 
         string[]? configTopics = config.GetSection("InputTopics").GetChildren().Select(c => c.Value ?? "").ToArray() is { Length: > 0 } listed
             ? listed
@@ -92,6 +108,7 @@ internal static class RunSettingsLoader
 
         TimeSpan stats = Duration(flags.StatsInterval ?? config["StatsInterval"], defaults.StatsInterval, "stats interval", allowZero: true, ref error);
         TimeSpan shutdown = Duration(flags.ShutdownTimeout ?? config["ShutdownTimeout"], defaults.ShutdownTimeout, "shutdown timeout", allowZero: false, ref error);
+        TimeSpan connect = Duration(flags.ConnectTimeout ?? config["ConnectTimeout"], defaults.ConnectTimeout, "connect timeout", allowZero: false, ref error);
         int consumers = defaults.Consumers;
         if (flags.Consumers is { } n)
         {
@@ -112,6 +129,7 @@ internal static class RunSettingsLoader
             ClientSettings = clientSettings,
             StatsInterval = stats,
             ShutdownTimeout = shutdown,
+            ConnectTimeout = connect,
             Consumers = consumers,
         };
         error ??= options.Validate();
@@ -119,6 +137,33 @@ internal static class RunSettingsLoader
         string? replay = NullIfEmpty(flags.Replay ?? config["Replay"]);
         return new RunSettings(options, rules, replay, flags.Consumers is not null || config["Consumers"] is not null);
     }
+
+    private static string? UnknownKey(IConfiguration config)
+    {
+        // Per source when it can be told, so the error says where the stray key is.
+        IEnumerable<(string Source, IEnumerable<string> Keys)> sources = config is IConfigurationRoot root
+            ? root.Providers.Select(p => (Describe(p), p.GetChildKeys([], null)))
+            : [("configuration", config.GetChildren().Select(c => c.Key))];
+        foreach (var (source, keys) in sources)
+        {
+            foreach (string key in keys)
+            {
+                if (!Keys.Contains(key, StringComparer.OrdinalIgnoreCase))
+                {
+                    return $"unknown setting '{key}' in {source}; valid settings: {string.Join(", ", Keys)} (librdkafka settings go under Kafka)";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static string Describe(IConfigurationProvider provider) => provider switch
+    {
+        Microsoft.Extensions.Configuration.Json.JsonConfigurationProvider json => json.Source.Path ?? DefaultFile,
+        Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationProvider => $"the environment ({EnvironmentPrefix}* variables)",
+        _ => "configuration",
+    };
 
     private static RunSettings Empty(PipelineOptions defaults) => new(defaults, null, null, false);
 

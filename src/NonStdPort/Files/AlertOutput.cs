@@ -16,6 +16,9 @@ internal abstract class AlertOutput
     /// <summary>Writes whatever is held back and flushes.</summary>
     public abstract ValueTask CompleteAsync(CancellationToken cancellationToken);
 
+    /// <summary>Sends the alerts taken so far, when the input has nothing more ready (a slow pipe): each one goes out live.</summary>
+    public abstract ValueTask FlushTakenAsync(CancellationToken cancellationToken);
+
     /// <summary>Flushes <paramref name="writer"/> once enough bytes are pending.</summary>
     protected static async ValueTask FlushWhenLargeAsync(PipeWriter writer, CancellationToken cancellationToken)
     {
@@ -45,6 +48,15 @@ internal sealed class OrderedAlertOutput(PipeWriter writer) : AlertOutput
     /// <inheritdoc />
     public override async ValueTask CompleteAsync(CancellationToken cancellationToken) =>
         await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public override async ValueTask FlushTakenAsync(CancellationToken cancellationToken)
+    {
+        if (!writer.CanGetUnflushedBytes || writer.UnflushedBytes > 0)
+        {
+            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 }
 
 /// <summary>Keeps only the N highest-ranked alerts (see <see cref="TopAlerts"/>) and writes them, best first, at the end.</summary>
@@ -71,4 +83,8 @@ internal sealed class TopAlertOutput(PipeWriter writer, int count) : AlertOutput
         _top.WriteTo(writer);
         await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <inheritdoc />
+    /// <remarks>Nothing to send: the ranking is only known at the end of input.</remarks>
+    public override ValueTask FlushTakenAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

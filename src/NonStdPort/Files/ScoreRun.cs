@@ -1,4 +1,7 @@
 using System.IO.Pipelines;
+using System.Buffers;
+using NonStdPort.Core.Frame;
+using NonStdPort.Core.Read.Evtx;
 using NonStdPort.Core.Write;
 
 namespace NonStdPort.Cli.Files;
@@ -18,6 +21,11 @@ internal sealed record ScoreSettings(IReadOnlyList<string> Inputs, int? Top, boo
 internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, StandardStreams streams)
 {
     private const string Name = "nonstdport score";
+
+    private EvtxReader? _evtx;
+
+    /// <summary>errno for a write to a pipe nobody reads (32 on Linux and macOS).</summary>
+    private const int EPipe = 32;
 
     /// <summary>Runs every input to the end and returns the exit code.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -45,6 +53,11 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
             await output.CompleteAsync(cancellationToken).ConfigureAwait(false);
             await writer.CompleteAsync().ConfigureAwait(false);
         }
+        catch (IOException e) when (IsClosedPipe(e))
+        {
+            // The reader took what it wanted and left (`score ... | head -1`): done, as grep is.
+            return ExitCodes.Ok;
+        }
         catch (IOException e)
         {
             streams.Error.WriteLine($"{Name}: cannot write the output: {e.Message}");
@@ -52,7 +65,7 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
         }
         finally
         {
-            stats?.Report(scorer.Counters, sink.Oversize);
+            stats?.Report(scorer.Counters, sink.Unscored);
             streams.Error.Flush();
         }
 
@@ -61,7 +74,7 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
             return ExitCodes.UsageOrIo;
         }
 
-        return scorer.Counters.Malformed + sink.Oversize > 0 ? ExitCodes.SomeMalformed : ExitCodes.Ok;
+        return scorer.Counters.Malformed + sink.Unscored > 0 ? ExitCodes.SomeMalformed : ExitCodes.Ok;
     }
 
     /// <summary>Checks every named file up front, so a typo fails before any output is written.</summary>
@@ -75,7 +88,7 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
                 continue;
             }
 
-            string problem = Directory.Exists(input) ? "is a directory, not a file" : "no such file";
+            string problem = Directory.Exists(input) ? "is a directory (give -r to read the files under it)" : "no such file";
             streams.Error.WriteLine($"{Name}: {input}: {problem}");
             ok = false;
         }
@@ -88,6 +101,7 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
         string input, RecordFramer framer, ScoringSink sink, AlertOutput output, ScoreStats? stats, CancellationToken cancellationToken)
     {
         PipeReader reader;
+        bool live;
         try
         {
             bool isStdin = input == InputOpener.StandardInputName;
@@ -99,6 +113,10 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
             }
 
             Stream stream = isStdin ? streams.OpenInput() : InputOpener.OpenFile(input);
+
+            // A pipe, terminal or socket may pause (`tail -F`): its alerts are sent whenever it does. A
+            // regular file never waits on a writer, so its alerts keep going out in large blocks.
+            live = !stream.CanSeek;
             reader = await InputOpener.OpenAsync(stream, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -107,16 +125,39 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
             return false;
         }
 
-        framer.Reset();
         sink.StartInput(input);
         try
         {
+            bool evtx;
+            try
+            {
+                evtx = await InputOpener.IsEvtxAsync(reader, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                ReportInputError(input, "cannot read past line 1", e);
+                return false;
+            }
+
+            if (evtx)
+            {
+                return await ScoreEvtxAsync(input, reader, sink, output, stats, cancellationToken).ConfigureAwait(false);
+            }
+
+            framer.Reset();
             while (true)
             {
                 ReadResult result;
+                ValueTask<ReadResult> next = reader.ReadAsync(cancellationToken);
+                if (live && !next.IsCompleted)
+                {
+                    // The input has nothing ready: the alerts found so far go out now, not at the next block.
+                    await output.FlushTakenAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 try
                 {
-                    result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    result = await next.ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
                 {
@@ -133,7 +174,7 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
                     streams.Error.Flush();
                 }
 
-                stats?.Tick(scorer.Counters, sink.Oversize);
+                stats?.Tick(scorer.Counters, sink.Unscored);
                 if (result.IsCompleted)
                 {
                     return true;
@@ -145,6 +186,102 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
             await reader.CompleteAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Scores a Windows EVTX file: its 4 KiB header, then each 64 KiB chunk through the <see cref="EvtxReader"/>,
+    /// whose records go to the engine as event XML. Damage is reported and counted as malformed; reading goes on.
+    /// </summary>
+    private async Task<bool> ScoreEvtxAsync(
+        string input, PipeReader reader, ScoringSink sink, AlertOutput output, ScoreStats? stats, CancellationToken cancellationToken)
+    {
+        _evtx ??= new EvtxReader(settings.MaxRecordBytes);
+        byte[] block = ArrayPool<byte>.Shared.Rent(EvtxReader.ChunkSize);
+        try
+        {
+            bool header = true;
+            long chunk = 0;
+            while (true)
+            {
+                int want = header ? EvtxReader.FileHeaderSize : EvtxReader.ChunkSize;
+                ReadResult result;
+                try
+                {
+                    result = await reader.ReadAtLeastAsync(want, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+                {
+                    ReportInputError(input, $"cannot read past chunk {chunk}", e);
+                    return false;
+                }
+
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                int length = (int)Math.Min(buffer.Length, want);
+                if (length == 0)
+                {
+                    reader.AdvanceTo(buffer.End);
+                    return true;
+                }
+
+                ReadOnlySequence<byte> part = buffer.Slice(0, length);
+                ReadOnlySpan<byte> span;
+                if (part.IsSingleSegment)
+                {
+                    span = part.FirstSpan;
+                }
+                else
+                {
+                    part.CopyTo(block);
+                    span = block.AsSpan(0, length);
+                }
+
+                if (header)
+                {
+                    EvtxDamage damage = EvtxReader.CheckFileHeader(span);
+                    if (damage is EvtxDamage.None or EvtxDamage.FileHeaderChecksum && length < want) // (None or Checksum) and cut short
+                    {
+                        damage = EvtxDamage.FileHeaderTruncated;
+                    }
+
+                    if (damage != EvtxDamage.None)
+                    {
+                        sink.OnFileDamage(damage);
+                    }
+
+                    header = false;
+                }
+                else
+                {
+                    sink.StartChunk(chunk);
+                    _evtx.ReadChunk(span, chunk, sink.Evtx);
+                    chunk++;
+                }
+
+                reader.AdvanceTo(part.End);
+                await output.TakeAsync(sink.Batch, cancellationToken).ConfigureAwait(false);
+                if (sink.TakeErrorsWritten())
+                {
+                    streams.Error.Flush();
+                }
+
+                stats?.Tick(scorer.Counters, sink.Unscored);
+                if (length < want)
+                {
+                    return true; // the file ended inside this block (the reader reported a truncated chunk)
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(block);
+        }
+    }
+
+    /// <summary>
+    /// True when the output's reader closed its end: EPIPE on Unix (the runtime keeps the errno as
+    /// the HResult), ERROR_BROKEN_PIPE or ERROR_NO_DATA on Windows.
+    /// </summary>
+    private static bool IsClosedPipe(IOException e) =>
+        OperatingSystem.IsWindows() ? e.HResult is unchecked((int)0x8007006D) or unchecked((int)0x800700E8) : e.HResult == EPipe;
 
     private void ReportInputError(string input, string what, Exception e) =>
         streams.Error.WriteLine($"{Name}: {input}: {what}: {e.Message}");

@@ -1,6 +1,8 @@
 using NonStdPort.Core;
 using NonStdPort.Core.Detect;
+using NonStdPort.Core.Frame;
 using NonStdPort.Core.Read;
+using NonStdPort.Core.Read.Evtx;
 using NonStdPort.Core.Write;
 
 namespace NonStdPort.Cli.Files;
@@ -8,18 +10,27 @@ namespace NonStdPort.Cli.Files;
 /// <summary>
 /// Feeds framed records to the scorer, tagged with their file and line, and reports each
 /// malformed one on stderr as <c>FILE:LINE: reason</c>. Alerts accumulate in <see cref="Batch"/>
-/// until the pipeline drains it.
+/// until the pipeline drains it. EVTX records are tagged with their record number, and EVTX damage
+/// and malformed EVTX records are reported as <c>FILE:chunk C record R: reason</c>.
 /// </summary>
 internal sealed class ScoringSink(IRecordScorer scorer, AlertBatch batch, TextWriter errors) : IRecordSink
 {
     private string _file = InputOpener.StandardInputName;
     private bool _errorsWritten;
+    private long _chunk;
+    private EvtxSink? _evtxSink;
 
     /// <summary>The batch alerts are written into.</summary>
     public AlertBatch Batch => batch;
 
     /// <summary>Records the framer rejected as oversize (the engine never saw them).</summary>
     public long Oversize { get; private set; }
+
+    /// <summary>Damaged parts of EVTX files (chunks, records) the engine never saw, counted as malformed.</summary>
+    public long Damaged { get; private set; }
+
+    /// <summary>Malformed records the engine never saw: oversize plus EVTX damage.</summary>
+    public long Unscored => Oversize + Damaged;
 
     /// <summary>Names the input the next records come from.</summary>
     public void StartInput(string file) => _file = file;
@@ -41,6 +52,47 @@ internal sealed class ScoringSink(IRecordScorer scorer, AlertBatch batch, TextWr
         ReportMalformed(line, MalformedReason.Oversize);
     }
 
+    /// <summary>The same sink seen by an <see cref="EvtxReader"/>.</summary>
+    public IEvtxRecordSink Evtx => _evtxSink ??= new EvtxSink(this);
+
+    private void OnEvtxRecord(ReadOnlySpan<byte> eventXml, long recordNumber)
+    {
+        RecordOutcome outcome = scorer.Process(eventXml, SourceRef.FromEvtx(_file, recordNumber), batch);
+        if (outcome.Kind == OutcomeKind.Malformed)
+        {
+            ReportEvtx(_chunk, recordNumber, MalformedReasons.Describe(outcome.Malformed));
+        }
+    }
+
+    private void OnEvtxDamage(long chunk, long recordNumber, EvtxDamage damage)
+    {
+        // A checksum mismatch alone loses nothing (the records are then checked one by one): reported, not counted.
+        if (damage is not (EvtxDamage.ChunkHeaderChecksum or EvtxDamage.RecordsChecksum))
+        {
+            Damaged++;
+        }
+
+        ReportEvtx(chunk, recordNumber, EvtxDamages.Describe(damage));
+    }
+
+    /// <summary>Names the EVTX chunk (0-based) the next records come from.</summary>
+    public void StartChunk(long chunk) => _chunk = chunk;
+
+    /// <summary>Reports damage to the EVTX file header; counted as malformed unless only its checksum is wrong.</summary>
+    public void OnFileDamage(EvtxDamage damage)
+    {
+        string reason = EvtxDamages.Describe(damage);
+        if (damage != EvtxDamage.FileHeaderChecksum)
+        {
+            Damaged++;
+        }
+
+        errors.Write(_file);
+        errors.Write(": ");
+        errors.WriteLine(reason);
+        _errorsWritten = true;
+    }
+
     /// <summary>True once if malformed records were reported since the last call (so stderr gets flushed).</summary>
     public bool TakeErrorsWritten()
     {
@@ -57,5 +109,24 @@ internal sealed class ScoringSink(IRecordScorer scorer, AlertBatch batch, TextWr
         errors.Write(": ");
         errors.WriteLine(MalformedReasons.Describe(reason));
         _errorsWritten = true;
+    }
+
+    private void ReportEvtx(long chunk, long recordNumber, string reason)
+    {
+        errors.Write(_file);
+        errors.Write(":chunk ");
+        errors.Write(chunk);
+        errors.Write(" record ");
+        errors.Write(recordNumber);
+        errors.Write(": ");
+        errors.WriteLine(reason);
+        _errorsWritten = true;
+    }
+
+    private sealed class EvtxSink(ScoringSink owner) : IEvtxRecordSink
+    {
+        public void OnRecord(ReadOnlySpan<byte> eventXml, long recordNumber) => owner.OnEvtxRecord(eventXml, recordNumber);
+
+        public void OnDamage(long chunk, long recordNumber, EvtxDamage damage) => owner.OnEvtxDamage(chunk, recordNumber, damage);
     }
 }

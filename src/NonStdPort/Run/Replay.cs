@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using Confluent.Kafka;
 using NonStdPort.Cli.Files;
+using NonStdPort.Core.Frame;
 using NonStdPort.Core.Read;
 using NonStdPort.Kafka.Pipeline;
 

@@ -1,7 +1,8 @@
-using NonStdPort.Core.Tests.Support;
 using System.Buffers;
 using System.Text;
 using NonStdPort.Cli.Files;
+using NonStdPort.Core.Frame;
+using NonStdPort.Core.Tests.Support;
 
 namespace NonStdPort.Cli.Tests.Files;
 

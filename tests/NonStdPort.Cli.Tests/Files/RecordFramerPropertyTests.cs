@@ -1,5 +1,6 @@
 using System.Text;
 using NonStdPort.Cli.Tests.Support;
+using NonStdPort.Core.Frame;
 
 namespace NonStdPort.Cli.Tests.Files;
 

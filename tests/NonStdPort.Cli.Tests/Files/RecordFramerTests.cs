@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using NonStdPort.Cli.Tests.Support;
+using NonStdPort.Core.Frame;
 
 namespace NonStdPort.Cli.Tests.Files;
 

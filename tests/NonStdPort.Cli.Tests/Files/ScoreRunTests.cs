@@ -81,7 +81,7 @@ public sealed class ScoreRunTests
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal(
-            [$"nonstdport score: {missing}: no such file", $"nonstdport score: {dir.Path}: is a directory, not a file"],
+            [$"nonstdport score: {missing}: no such file", $"nonstdport score: {dir.Path}: is a directory (give -r to read the files under it)"],
             result.StderrLines);
         Assert.Equal("", result.Stdout);
     }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
 using NonStdPort.Cli.Files;
+using NonStdPort.Core.Frame;
 
 namespace NonStdPort.Cli.Tests.Support;
 

@@ -47,7 +47,7 @@ public sealed class AlertWriterTests
         Assert.Equal(
             ["event_time", "sourceip", "destinationip", "destinationport", "username", "process_name", "parent_process",
              "command_line", "parent_command_line", "event_category", "log_source_type", "is_high_risk_process", "is_known_c2_port", "risk_score", "hostname",
-             "process_guid", "protocol", "technique", "severity", "rule", "source"],
+             "process_guid", "protocol", "technique", "severity", "rule", "timestamp", "detected_at", "alert_id", "source"],
             alert.EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal("2019-04-30 20:26:53", alert.GetProperty("event_time").GetString());
         Assert.Equal("10.0.2.15", alert.GetProperty("sourceip").GetString());
@@ -236,7 +236,7 @@ public sealed class AlertWriterTests
 
         string open = Encoding.UTF8.GetString(batch.Json(batch[0]));
         Assert.DoesNotContain("\"source\"", open);
-        Assert.EndsWith("\"rule\":\"non_standard_port\"", open);
+        Assert.Matches("\"rule\":\"non_standard_port\",\"timestamp\":\"[^\"]+\",\"detected_at\":\"[^\"]+\",\"alert_id\":\"[0-9a-f]{16}\"$", open);
     }
 
     [Fact]

@@ -60,6 +60,11 @@ internal sealed partial class CliProcess : IDisposable
 
         // The child must not pick up settings meant for the tests.
         info.Environment.Remove("KAFKA_BOOTSTRAP_SERVERS");
+        // Nor the settings variables a settings test may have set for a moment in this process.
+        foreach (string name in info.Environment.Keys.Where(k => k.StartsWith("NONSTDPORT_", StringComparison.Ordinal)).ToList())
+        {
+            info.Environment.Remove(name);
+        }
         return new CliProcess(Process.Start(info)!);
     }
 

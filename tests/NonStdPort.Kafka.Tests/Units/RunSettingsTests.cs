@@ -29,6 +29,7 @@ public sealed class RunSettingsTests
         var config = Config(
             ("BootstrapServers", "kafka-1:9092"), ("InputTopics:0", "a"), ("InputTopics:1", "b"), ("GroupId", "g1"),
             ("OutputTopic", "alerts-x"), ("DlqTopic", "dead"), ("StatsInterval", "30s"), ("ShutdownTimeout", "1m"),
+            ("ConnectTimeout", "45s"),
             ("Kafka:security.protocol", "SASL_SSL"), ("Kafka:compression.type", "zstd"), ("Rules", "rules.yaml"));
         var flags = new RunFlags { GroupId = "g2", ClientSettings = ["compression.type=gzip"], InputTopics = ["c"] };
 
@@ -43,22 +44,59 @@ public sealed class RunSettingsTests
         Assert.Equal("dead", p.DlqTopic);
         Assert.Equal(TimeSpan.FromSeconds(30), p.StatsInterval);
         Assert.Equal(TimeSpan.FromMinutes(1), p.ShutdownTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(45), p.ConnectTimeout);
         Assert.Equal("SASL_SSL", p.ClientSettings["security.protocol"]);
         Assert.Equal("gzip", p.ClientSettings["compression.type"]);
         Assert.Equal("rules.yaml", settings.RulesPath);
     }
 
+    [Theory]
+    [InlineData("BootstrapServer")]
+    [InlineData("bootstrap_servers")]
+    [InlineData("Guarantee:Mode")]
+    public void An_unknown_key_is_an_error_that_names_it_and_lists_the_valid_keys(string key)
+    {
+        RunSettingsLoader.Resolve(Config((key, "kafka-1:9092")), new RunFlags(), out string? error);
+
+        Assert.NotNull(error);
+        Assert.Contains($"unknown setting '{key.Split(':')[0]}'", error);
+        Assert.All(RunSettingsLoader.Keys, valid => Assert.Contains(valid, error));
+    }
+
+    [Theory]
+    [InlineData("bootstrapservers")]
+    [InlineData("KAFKA:security.protocol")]
+    public void Known_keys_are_matched_whatever_their_case(string key)
+    {
+        RunSettingsLoader.Resolve(Config((key, "x")), new RunFlags(), out string? error);
+        Assert.Null(error);
+    }
+
+    [Fact]
+    public void An_unknown_environment_variable_with_the_prefix_is_an_error_that_says_it_came_from_the_environment()
+    {
+        FromEnvironment("BootstrapServer", "kafka-1:9092", out string? error);
+        Assert.NotNull(error);
+        Assert.Contains("unknown setting 'BootstrapServer' in the environment", error);
+    }
+
     [Fact]
     public void Environment_variables_with_the_prefix_are_read()
     {
-        string name = RunSettingsLoader.EnvironmentPrefix + "OutputTopic";
-        Environment.SetEnvironmentVariable(name, "from-env");
+        var settings = FromEnvironment("OutputTopic", "from-env", out string? error);
+        Assert.Null(error);
+        Assert.Equal("from-env", settings.Pipeline.OutputTopic);
+    }
+
+    /// <summary>Resolves with one prefixed environment variable set for the duration.</summary>
+    private static RunSettings FromEnvironment(string key, string value, out string? error)
+    {
+        string name = RunSettingsLoader.EnvironmentPrefix + key;
+        Environment.SetEnvironmentVariable(name, value);
         try
         {
             var config = new ConfigurationBuilder().AddEnvironmentVariables(RunSettingsLoader.EnvironmentPrefix).Build();
-            var settings = RunSettingsLoader.Resolve(config, new RunFlags(), out string? error);
-            Assert.Null(error);
-            Assert.Equal("from-env", settings.Pipeline.OutputTopic);
+            return RunSettingsLoader.Resolve(config, new RunFlags(), out error);
         }
         finally
         {

@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 
-namespace NonStdPort.Cli.Files;
+namespace NonStdPort.Core.Frame;
 
 /// <summary>Receives the records a <see cref="RecordFramer"/> cuts out of a byte stream.</summary>
-internal interface IRecordSink
+public interface IRecordSink
 {
     /// <summary>One whole record (no line terminator), valid only for the duration of the call.</summary>
     void OnRecord(ReadOnlySpan<byte> record, long line);
@@ -22,7 +22,7 @@ internal interface IRecordSink
 /// maximum record size: a longer record is reported and its bytes are discarded as they arrive.
 /// One instance per input stream (call <see cref="Reset"/> between streams).
 /// </summary>
-internal sealed class RecordFramer
+public sealed class RecordFramer
 {
     private static ReadOnlySpan<byte> EventStart => "<Event"u8;
     private static ReadOnlySpan<byte> EventEnd => "</Event"u8;
@@ -413,12 +413,20 @@ internal sealed class RecordFramer
         if (searchedToTheEnd || resumeAt > _maxRecordBytes)
         {
             long limit = Math.Min(end >= 0 ? end : buffer.Length, _maxRecordBytes);
-            long cut = NextEventStart(buffer.Slice(0, limit));
+            long cut = Earliest(NextEventStart(buffer.Slice(0, limit)), NextLineStartingRecord(buffer.Slice(0, limit)));
             if (cut > 0)
             {
                 DeliverSpanningLines(ref buffer, cut, trimCarriageReturn: false, sink);
                 return true;
             }
+        }
+
+        if (end > _maxRecordBytes)
+        {
+            // Oversize, and its end tag may belong to a later event: skip to the next record start, as a stream cut finer would.
+            sink.OnOversize(_recordLine);
+            _mode = Mode.DiscardXml;
+            return DiscardXml(ref buffer, isFinal);
         }
 
         if (end >= 0)
@@ -506,14 +514,45 @@ internal sealed class RecordFramer
         return before[0] == (byte)'/' ? length + 1 : -1;
     }
 
-    /// <summary>A pretty-printed JSON object that ends at its closing brace, lines later.</summary>
+    /// <summary>
+    /// A pretty-printed JSON object that ends at its closing brace, lines later. An object that
+    /// never closes ends where a line starts the next record (<c>{</c> or <c>&lt;Event</c> in
+    /// column 1: pretty-printers indent nested objects), so it costs no later record.
+    /// </summary>
     private bool FrameJson<TSink>(ref ReadOnlySequence<byte> buffer, bool isFinal, TSink sink)
         where TSink : IRecordSink
     {
         long end = _json.Scan(buffer.Slice(_scanned));
         if (end >= 0)
         {
-            DeliverSpanningLines(ref buffer, _scanned + end, trimCarriageReturn: false, sink);
+            end += _scanned;
+        }
+
+        if (end >= 0 || isFinal || buffer.Length > _maxRecordBytes)
+        {
+            // As for XML, only a start within the first MaxRecordBytes counts, however the stream is cut.
+            long limit = Math.Min(end >= 0 ? end : buffer.Length, _maxRecordBytes);
+            long cut = NextLineStartingRecord(buffer.Slice(0, limit));
+            if (cut > 0)
+            {
+                DeliverSpanningLines(ref buffer, cut, trimCarriageReturn: false, sink);
+                return true;
+            }
+        }
+
+        if (end > _maxRecordBytes)
+        {
+            sink.OnOversize(_recordLine);
+            long resume = Earliest(NextLineStartingRecord(buffer.Slice(0, end)), end);
+            _line += CountNewlines(buffer.Slice(0, resume));
+            buffer = buffer.Slice(resume);
+            _mode = Mode.Between;
+            return true;
+        }
+
+        if (end >= 0)
+        {
+            DeliverSpanningLines(ref buffer, end, trimCarriageReturn: false, sink);
             return true;
         }
 
@@ -525,32 +564,101 @@ internal sealed class RecordFramer
 
         if (buffer.Length > _maxRecordBytes)
         {
+            // The scanner has seen the whole buffer already: what is left is to look past the maximum for a record start.
             sink.OnOversize(_recordLine);
-            _line += CountNewlines(buffer);
-            buffer = buffer.Slice(buffer.End);
             _mode = Mode.DiscardJson;
-            return false;
+            return SkipToLineStartingRecord(ref buffer);
         }
 
         _scanned = buffer.Length;
         return false;
     }
 
-    /// <summary>Drops the rest of an oversize pretty-printed JSON object as it arrives.</summary>
+    /// <summary>Drops the rest of an oversize pretty-printed JSON object as it arrives, up to its end or the next record start.</summary>
     private bool DiscardJson(ref ReadOnlySequence<byte> buffer)
     {
         long end = _json.Scan(buffer);
-        if (end >= 0)
+        if (end < 0)
         {
-            _line += CountNewlines(buffer.Slice(0, end));
-            buffer = buffer.Slice(end);
+            return SkipToLineStartingRecord(ref buffer);
+        }
+
+        long cut = NextLineStartingRecord(buffer.Slice(0, end));
+        long resume = cut > 0 ? cut : end;
+        _line += CountNewlines(buffer.Slice(0, resume));
+        buffer = buffer.Slice(resume);
+        _mode = Mode.Between;
+        return true;
+    }
+
+    /// <summary>
+    /// In an oversize JSON object the scanner has seen all of <paramref name="buffer"/>: resumes at a
+    /// line starting a record in it, or drops it, keeping a last line that may still become one
+    /// (its newline and a part of <c>&lt;Event</c> are state-neutral for the scanner, which sees them again).
+    /// </summary>
+    private bool SkipToLineStartingRecord(ref ReadOnlySequence<byte> buffer)
+    {
+        long cut = NextLineStartingRecord(buffer);
+        if (cut > 0)
+        {
+            _line += CountNewlines(buffer.Slice(0, cut));
+            buffer = buffer.Slice(cut);
             _mode = Mode.Between;
             return true;
         }
 
-        _line += CountNewlines(buffer);
-        buffer = buffer.Slice(buffer.End);
+        long drop = buffer.Length - PendingLineStart(buffer);
+
+        _line += CountNewlines(buffer.Slice(0, drop));
+        buffer = buffer.Slice(drop);
         return false;
+    }
+
+    /// <summary>
+    /// How many bytes at the end of <paramref name="region"/> are a newline followed by what may
+    /// still grow into a line starting a record (a part of <c>&lt;Event</c>, or the whole name with
+    /// its end not seen yet); 0 when none. Data that arrives a few bytes at a time must not lose a
+    /// record start that whole-buffer reading sees.
+    /// </summary>
+    private static long PendingLineStart(ReadOnlySequence<byte> region)
+    {
+        Span<byte> tail = stackalloc byte[ClassifyBytes];
+        int length = (int)Math.Min(region.Length, EventStart.Length + 1);
+        region.Slice(region.Length - length).CopyTo(tail);
+        int newline = tail[..length].LastIndexOf((byte)'\n');
+        return newline >= 0 && EventStart.StartsWith(tail[(newline + 1)..length]) ? length - newline : 0;
+    }
+
+    /// <summary>The smaller of two offsets where -1 means none.</summary>
+    private static long Earliest(long a, long b) => a < 0 ? b : b < 0 ? a : Math.Min(a, b);
+
+    /// <summary>
+    /// The offset of the first line after the first that starts a record (<c>{</c> or an
+    /// <c>&lt;Event</c> start tag in column 1), or -1.
+    /// </summary>
+    private static long NextLineStartingRecord(ReadOnlySequence<byte> region)
+    {
+        var reader = new SequenceReader<byte>(region);
+        while (reader.TryAdvanceTo((byte)'\n', advancePastDelimiter: true))
+        {
+            long lineStart = reader.Consumed;
+            if (reader.IsNext((byte)'{'))
+            {
+                return lineStart;
+            }
+
+            if (reader.IsNext(EventStart, advancePast: true))
+            {
+                if (reader.TryPeek(out byte b) && IsNameEnd(b))
+                {
+                    return lineStart;
+                }
+
+                reader.Rewind(reader.Consumed - lineStart);
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>Drops the rest of an oversize line as it arrives.</summary>
@@ -573,15 +681,26 @@ internal sealed class RecordFramer
     private bool DiscardXml(ref ReadOnlySequence<byte> buffer, bool isFinal)
     {
         long end = FindEventEnd(buffer, 0, isFinal, out long resumeAt);
-        if (end >= 0)
+        long drop = end >= 0 ? end : isFinal ? buffer.Length : resumeAt;
+
+        // An oversize event that never closes must not swallow the next record: it ends where one starts.
+        ReadOnlySequence<byte> region = buffer.Slice(0, drop);
+        long cut = NextLineStartingRecord(region);
+        if (cut > 0 || end >= 0)
         {
-            _line += CountNewlines(buffer.Slice(0, end));
-            buffer = buffer.Slice(end);
+            long resume = cut > 0 ? cut : end;
+            _line += CountNewlines(buffer.Slice(0, resume));
+            buffer = buffer.Slice(resume);
             _mode = Mode.Between;
             return true;
         }
 
-        long drop = isFinal ? buffer.Length : resumeAt;
+        if (!isFinal)
+        {
+            // The next line may start a record whose start tag is not whole yet: keep from its newline.
+            drop -= PendingLineStart(region);
+        }
+
         _line += CountNewlines(buffer.Slice(0, drop));
         buffer = buffer.Slice(drop);
         return false;

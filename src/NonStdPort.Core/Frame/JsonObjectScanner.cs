@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace NonStdPort.Cli.Files;
+namespace NonStdPort.Core.Frame;
 
 /// <summary>
 /// Finds where a JSON object that spans lines (pretty-printed, as <c>jq .</c> or evtx_dump write
