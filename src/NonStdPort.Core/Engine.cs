@@ -69,10 +69,49 @@ public sealed class Engine
         return ProcessView(view, source, output);
     }
 
+    /// <summary>
+    /// Processes a record as <see cref="Process"/> does when it neither reads nor changes detection
+    /// state, and returns true. Returns false, having counted and written nothing, when it would
+    /// (process create/terminate and RDP port changes with lineage on, alerts that lineage enriches,
+    /// beacon candidates): the caller then hands that record, in input order, to the one engine
+    /// that owns the state. This lets many engines score one stream in parallel while every
+    /// stateful detection sees exactly the records, in exactly the order, of a single-threaded run.
+    /// </summary>
+    public bool TryProcessStateless(ReadOnlySpan<byte> record, in SourceRef source, AlertBatch output, out RecordOutcome outcome)
+    {
+        var view = default(SysmonRecord);
+        ReadResult read = _reader.Read(record, ref view);
+        if (!read.IsOk)
+        {
+            Counters.Records++;
+            outcome = Malformed(read.Reason);
+            return true;
+        }
+
+        outcome = Route(view, source, output, stateless: true, out bool deferred);
+        if (deferred)
+        {
+            return false;
+        }
+
+        Counters.Records++;
+        return true;
+    }
+
     /// <summary>Runs every stage after reading over a record view that is already filled (tests, benchmarks).</summary>
     internal RecordOutcome ProcessView(in SysmonRecord view, in SourceRef source, AlertBatch output)
     {
         Counters.Records++;
+        return Route(view, source, output, stateless: false, out _);
+    }
+
+    /// <summary>
+    /// Every stage after reading. With <paramref name="stateless"/>, a record that needs detection
+    /// state comes back <paramref name="deferred"/> before anything is counted or written.
+    /// </summary>
+    private RecordOutcome Route(in SysmonRecord view, in SourceRef source, AlertBatch output, bool stateless, out bool deferred)
+    {
+        deferred = false;
         RecordKind kind = Classify(view);
         if (kind == RecordKind.NotSysmon || (kind == RecordKind.OtherSysmonEvent && !IsDetectionInput(view.EventId)))
         {
@@ -92,14 +131,21 @@ public sealed class Engine
 
         if (kind == RecordKind.OtherSysmonEvent)
         {
+            if (stateless && OtherEventNeedsState(view))
+            {
+                deferred = true;
+                return default;
+            }
+
             return ProcessOtherEvent(view, eventTicks, source, output);
         }
 
-        return ProcessConnection(view, eventTicks, source, output);
+        return ProcessConnection(view, eventTicks, source, output, stateless, out deferred);
     }
 
-    private RecordOutcome ProcessConnection(in SysmonRecord view, long eventTicks, in SourceRef source, AlertBatch output)
+    private RecordOutcome ProcessConnection(in SysmonRecord view, long eventTicks, in SourceRef source, AlertBatch output, bool stateless, out bool deferred)
     {
+        deferred = false;
         MalformedReason bad = NetworkConnection.TryRead(view, out NetworkConnection connection);
         if (bad != MalformedReason.None)
         {
@@ -107,6 +153,12 @@ public sealed class Engine
         }
 
         Verdict verdict = _scorer.Score(view.Image, connection.Destination, connection.DestinationPort, connection.Direction);
+        if (stateless && ConnectionNeedsState(eventTicks, connection, verdict))
+        {
+            deferred = true;
+            return default;
+        }
+
         Count(verdict);
 
         int written = 0;
@@ -121,6 +173,16 @@ public sealed class Engine
         OutcomeKind outcome = verdict.IsAlert || beacon ? OutcomeKind.Alert : OutcomeKind.NotAlert;
         return new RecordOutcome(outcome, MalformedReason.None, verdict.NotAlertReason, verdict.RiskScore, written);
     }
+
+    /// <summary>True when <see cref="ProcessOtherEvent"/> would read or change lineage.</summary>
+    private bool OtherEventNeedsState(in SysmonRecord view) =>
+        _lineage is not null
+        && (view.EventId is ProcessCreateEventId or ProcessTerminatedEventId
+            || (view.EventId == RdpPortChange.RegistryValueSetEventId && Rules.RdpPortChange.Enabled && RdpPortChange.IsPortChange(view, out _)));
+
+    /// <summary>True when a scored connection would be enriched by lineage or observed by the beacon tracker.</summary>
+    private bool ConnectionNeedsState(long eventTicks, in NetworkConnection connection, in Verdict verdict) =>
+        (_lineage is not null && (verdict.IsAlert || Options.EmitAll)) || IsBeaconCandidate(eventTicks, connection, verdict);
 
     /// <summary>Sysmon events other than EID 3: process create and terminate feed lineage; a registry value set may move RDP.</summary>
     private RecordOutcome ProcessOtherEvent(in SysmonRecord view, long eventTicks, in SourceRef source, AlertBatch output)
@@ -205,11 +267,7 @@ public sealed class Engine
     /// </summary>
     private bool ObserveBeacon(in SysmonRecord view, long eventTicks, in NetworkConnection connection, in Verdict verdict, in SourceRef source, AlertBatch output)
     {
-        if (_beacon is null
-            || eventTicks < 0
-            || connection.Direction == ConnectionDirection.Inbound
-            || verdict.NotAlertReason is not (NotAlertReason.None or NotAlertReason.BelowThreshold)
-            || Rules.StandardPorts.Contains(connection.DestinationPort))
+        if (_beacon is null || !IsBeaconCandidate(eventTicks, connection, verdict))
         {
             return false;
         }
@@ -240,6 +298,13 @@ public sealed class Engine
         counters.BeaconAlerts++;
         return true;
     }
+
+    private bool IsBeaconCandidate(long eventTicks, in NetworkConnection connection, in Verdict verdict) =>
+        _beacon is not null
+        && eventTicks >= 0
+        && connection.Direction != ConnectionDirection.Inbound
+        && verdict.NotAlertReason is NotAlertReason.None or NotAlertReason.BelowThreshold
+        && !Rules.StandardPorts.Contains(connection.DestinationPort);
 
     private void WriteConnection(in SysmonRecord view, long eventTicks, in NetworkConnection connection, in Verdict verdict, in SourceRef source, AlertBatch output)
     {

@@ -21,6 +21,10 @@ namespace NonStdPort.Benchmarks.Kafka;
 /// no producing) and (2) runs `nonstdport run` as a child process until every alert the engine
 /// gives for the file (counted in this process beforehand) is on the output topic. Reports
 /// records/s for both (each including its group join) and the pipeline's peak RSS (VmHWM).
+/// When <c>kcat</c> is on the PATH it also times <c>kcat -C -e</c> over the topic (no group, no
+/// processing), and sets it beside the pipeline's rate from its first alert to its last (alerts
+/// are spread through the file, so that span covers nearly every record and leaves out start-up
+/// and the group join) and the pipeline's process CPU (user + system, from /proc).
 /// </summary>
 internal static class KafkaThroughput
 {
@@ -50,11 +54,13 @@ internal static class KafkaThroughput
 
         using var broker = bootstrap is null ? StartBroker(input, output, partitions, out bootstrap) : null;
         TimeSpan read;
-        (TimeSpan Elapsed, long PeakRssKb) pipeline;
+        TimeSpan? kcat;
+        PipelineRun pipeline;
         try
         {
             Load(bootstrap, input, records, partitions);
             read = PlainRead(bootstrap, input, records.Count);
+            kcat = KcatRead(bootstrap, input, records.Count);
             pipeline = Pipeline(bootstrap, input, output, partitions, expectedAlerts, consumers);
         }
         finally
@@ -70,6 +76,14 @@ internal static class KafkaThroughput
         Console.WriteLine($"plain consumer-group read : {records.Count:N0} records in {read.TotalSeconds:F2} s = {readRate:N0} records/s");
         Console.WriteLine($"nonstdport run (K -> K)   : {records.Count:N0} records in {pipeline.Elapsed.TotalSeconds:F2} s = {pipeRate:N0} records/s " +
                           $"({pipeRate / readRate:F2} x plain read), {expectedAlerts:N0} alerts, peak RSS {pipeline.PeakRssKb / 1024.0:F0} MB");
+        Console.WriteLine($"nonstdport run CPU        : {pipeline.CpuSeconds:F2} s = {pipeline.CpuSeconds * 1e6 / records.Count:F2} us per record");
+        if (kcat is { } k && pipeline.AlertSpan is { } span && span > TimeSpan.Zero)
+        {
+            double kcatRate = records.Count / k.TotalSeconds, spanRate = records.Count / span.TotalSeconds;
+            Console.WriteLine($"kcat -C -e (no group)     : {records.Count:N0} records in {k.TotalSeconds:F2} s = {kcatRate:N0} records/s");
+            Console.WriteLine($"run, first to last alert  : {span.TotalSeconds:F2} s = {spanRate:N0} records/s ({spanRate / kcatRate:F2} x kcat)");
+        }
+
         return 0;
     }
 
@@ -180,7 +194,51 @@ internal static class KafkaThroughput
         return elapsed;
     }
 
-    private static (TimeSpan Elapsed, long PeakRssKb) Pipeline(string bootstrap, string input, string output, int partitions, long expectedAlerts, string consumers)
+    /// <summary>Times <c>kcat -C -e</c> reading the whole topic to /dev/null; null when kcat is not installed.</summary>
+    private static TimeSpan? KcatRead(string bootstrap, string topic, int count)
+    {
+        var info = new ProcessStartInfo("kcat") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in new[] { "-C", "-b", bootstrap, "-t", topic, "-o", "beginning", "-e", "-q", "-f", "\\n" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var clock = Stopwatch.StartNew();
+        Process? process;
+        try
+        {
+            process = Process.Start(info);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            Console.Error.WriteLine("kcat not found: no kcat figure");
+            return null;
+        }
+
+        using (process)
+        {
+            int lines = 0;
+            process!.ErrorDataReceived += (_, _) => { };
+            process.BeginErrorReadLine();
+            while (process.StandardOutput.ReadLine() is not null)
+            {
+                lines++;
+            }
+
+            process.WaitForExit();
+            TimeSpan elapsed = clock.Elapsed;
+            if (lines < count)
+            {
+                Console.Error.WriteLine($"kcat read {lines:N0} of {count:N0} messages");
+            }
+
+            return elapsed;
+        }
+    }
+
+    private readonly record struct PipelineRun(TimeSpan Elapsed, long PeakRssKb, double CpuSeconds, TimeSpan? AlertSpan);
+
+    private static PipelineRun Pipeline(string bootstrap, string input, string output, int partitions, long expectedAlerts, string consumers)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, UseShellExecute = false };
         foreach (string arg in new[]
@@ -204,6 +262,8 @@ internal static class KafkaThroughput
         };
         process.BeginErrorReadLine();
         long peak = 0;
+        TimeSpan? firstAlert = null;
+        double cpu = 0;
         while (true)
         {
             peak = Math.Max(peak, PeakRss(process.Id));
@@ -223,6 +283,12 @@ internal static class KafkaThroughput
                 }
             }
 
+            if (alerts > 0 && firstAlert is null)
+            {
+                firstAlert = clock.Elapsed;
+            }
+
+            cpu = Math.Max(cpu, CpuSeconds(process.Id));
             if (alerts >= expectedAlerts || process.HasExited)
             {
                 break;
@@ -233,9 +299,26 @@ internal static class KafkaThroughput
 
         var elapsed = clock.Elapsed;
         peak = Math.Max(peak, PeakRss(process.Id));
+        cpu = Math.Max(cpu, CpuSeconds(process.Id));
         Kill(process.Id, 15);
         process.WaitForExit();
-        return (elapsed, peak);
+        return new PipelineRun(elapsed, peak, cpu, firstAlert is { } first ? elapsed - first : null);
+    }
+
+    /// <summary>User + system CPU of a live process (fields 14 and 15 of /proc/PID/stat, in clock ticks of 1/100 s).</summary>
+    private static double CpuSeconds(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            // After the command name, field 3 (state) is index 0: utime (14) and stime (15) are 11 and 12.
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (IOException)
+        {
+            return 0; // exited
+        }
     }
 
     private static long PeakRss(int pid)

@@ -71,6 +71,35 @@ public sealed class AlertBatch : IBufferWriter<byte>
         _entries[_count++] = new AlertEntry(start, _written - start, keyStart, keyLength, riskScore, rule);
     }
 
+    /// <summary>
+    /// Appends alerts <paramref name="firstEntry"/> (inclusive) to <paramref name="endEntry"/> (exclusive) of
+    /// <paramref name="source"/>: their bytes, each with its newline, and their index entries.
+    /// </summary>
+    /// <remarks>How alerts scored on another thread join the output in input order.</remarks>
+    public void AppendFrom(AlertBatch source, int firstEntry, int endEntry)
+    {
+        if (firstEntry >= endEntry)
+        {
+            return;
+        }
+
+        ref readonly AlertEntry last = ref source._entries[endEntry - 1];
+        int from = source._entries[firstEntry].Start;
+        int to = last.Start + last.Length + 1; // the newline after each alert
+        int shift = _written - from;
+        Write(source._buffer.AsSpan(from, to - from));
+        for (int i = firstEntry; i < endEntry; i++)
+        {
+            if (_count == _entries.Length)
+            {
+                Array.Resize(ref _entries, _entries.Length * 2);
+            }
+
+            AlertEntry entry = source._entries[i];
+            _entries[_count++] = entry with { Start = entry.Start + shift, KeyStart = entry.KeyStart + shift };
+        }
+    }
+
     /// <summary>Appends raw bytes (used for the key copy and the newline).</summary>
     public void Write(ReadOnlySpan<byte> bytes)
     {

@@ -85,6 +85,13 @@ internal static class ScoreCommand
             DefaultValueFactory = _ => EngineOptions.DefaultMaxRecordBytes,
             CustomParser = result => ParseAtLeast(result, "--max-record-bytes", 64) ?? 0,
         };
+        var threads = new Option<int>("--threads")
+        {
+            Description = "Scoring threads for plain (not gzip, not EVTX) seekable files: the default is the number of cores; 1 scores on the reading thread. Alerts and every detection are the same for any N.",
+            HelpName = "N",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+            CustomParser = result => ParseAtLeast(result, "--threads", 1) ?? 1,
+        };
 
         var command = new Command("score", Description);
         command.Arguments.Add(inputs);
@@ -96,6 +103,7 @@ internal static class ScoreCommand
         command.Options.Add(recursive);
         command.Options.Add(stats);
         command.Options.Add(maxRecordBytes);
+        command.Options.Add(threads);
         command.Validators.Add(result =>
         {
             if (result.GetResult(since) is not null && result.GetResult(maxAge) is not null)
@@ -136,7 +144,8 @@ internal static class ScoreCommand
                 files,
                 parse.GetValue(top),
                 parse.GetValue(stats),
-                options.MaxRecordBytes);
+                options.MaxRecordBytes,
+                parse.GetValue(threads));
             var engine = new Engine(ruleSet, options);
             return await new ScoreRun(settings, new EngineScorer(engine), streams).RunAsync(cancellationToken).ConfigureAwait(false);
         });

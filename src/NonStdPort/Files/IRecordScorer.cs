@@ -12,6 +12,22 @@ internal interface IRecordScorer
 
     /// <summary>Reads, scores and (when it is an alert) writes one record.</summary>
     RecordOutcome Process(ReadOnlySpan<byte> record, in SourceRef source, AlertBatch output);
+
+    /// <summary>
+    /// A scorer for another thread that takes the records needing no detection state, over the same
+    /// rules and options; null when this scorer cannot be split so (then one thread scores everything).
+    /// </summary>
+    IStatelessScorer? CreateStatelessScorer();
+}
+
+/// <summary>Scores, on a worker thread, the records that need no detection state (see <see cref="Engine.TryProcessStateless"/>).</summary>
+internal interface IStatelessScorer
+{
+    /// <summary>Running totals of the records this scorer finished.</summary>
+    EngineCounters Counters { get; }
+
+    /// <summary>True when the record was processed; false, with nothing counted or written, when it needs detection state.</summary>
+    bool TryProcess(ReadOnlySpan<byte> record, in SourceRef source, AlertBatch output, out RecordOutcome outcome);
 }
 
 /// <summary>The real <see cref="Engine"/> behind <see cref="IRecordScorer"/>.</summary>
@@ -23,4 +39,15 @@ internal sealed class EngineScorer(Engine engine) : IRecordScorer
     /// <inheritdoc />
     public RecordOutcome Process(ReadOnlySpan<byte> record, in SourceRef source, AlertBatch output) =>
         engine.Process(record, source, output);
+
+    /// <inheritdoc />
+    public IStatelessScorer CreateStatelessScorer() => new StatelessEngineScorer(new Engine(engine.Rules, engine.Options));
+
+    private sealed class StatelessEngineScorer(Engine worker) : IStatelessScorer
+    {
+        public EngineCounters Counters => worker.Counters;
+
+        public bool TryProcess(ReadOnlySpan<byte> record, in SourceRef source, AlertBatch output, out RecordOutcome outcome) =>
+            worker.TryProcessStateless(record, source, output, out outcome);
+    }
 }

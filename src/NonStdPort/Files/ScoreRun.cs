@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Buffers;
+using NonStdPort.Core.Detect;
 using NonStdPort.Core.Frame;
 using NonStdPort.Core.Read.Evtx;
 using NonStdPort.Core.Write;
@@ -11,17 +12,31 @@ namespace NonStdPort.Cli.Files;
 /// <param name="Top">Keep only the N highest-ranked alerts, or null to stream every alert in input order.</param>
 /// <param name="Stats">Write progress and a summary to stderr.</param>
 /// <param name="MaxRecordBytes">Records longer than this are reported as oversize.</param>
-internal sealed record ScoreSettings(IReadOnlyList<string> Inputs, int? Top, bool Stats, int MaxRecordBytes);
+/// <param name="Threads">Scoring threads for plain files: 1 scores on the reading thread; more score in parallel.</param>
+internal sealed record ScoreSettings(IReadOnlyList<string> Inputs, int? Top, bool Stats, int MaxRecordBytes, int Threads = 1);
 
 /// <summary>
 /// File mode: each input through a <see cref="PipeReader"/> (gunzipped when needed) into the
 /// <see cref="RecordFramer"/>, each record into the scorer, alerts into a <see cref="PipeWriter"/>
-/// over stdout flushed in large blocks. One thread; nothing allocated per record.
+/// over stdout flushed in large blocks; nothing allocated per record. A plain file is read in large
+/// blocks on the calling thread; with more than one thread, those blocks are scored in parallel
+/// (see <see cref="ScoringWorkers"/>) and their alerts written in input order.
 /// </summary>
+/// <remarks>
+/// Parallel scoring keeps every stateful detection exactly as in a single-threaded run: the
+/// workers score only records that need no detection state (most of them), and one ordered stage
+/// on the reading thread scores the rest, with the one stateful engine, in input order. Sharding
+/// by host was the alternative; it would split the beacon and lineage bounds (least recently used
+/// eviction over all keys) between shards and so change which keys are evicted.
+/// </remarks>
 internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, StandardStreams streams)
 {
     private const string Name = "nonstdport score";
 
+    private readonly BlockInput _blocks = new();
+    private readonly Queue<RecordChunk> _inFlight = new();
+    private readonly Stack<RecordChunk> _freeChunks = new();
+    private ScoringWorkers? _workers;
     private EvtxReader? _evtx;
 
     /// <summary>errno for a write to a pipe nobody reads (32 on Linux and macOS).</summary>
@@ -65,7 +80,8 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
         }
         finally
         {
-            stats?.Report(scorer.Counters, sink.Unscored);
+            _workers?.Dispose();
+            stats?.Report(Totals(), sink.Unscored);
             streams.Error.Flush();
         }
 
@@ -74,7 +90,22 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
             return ExitCodes.UsageOrIo;
         }
 
-        return scorer.Counters.Malformed + sink.Unscored > 0 ? ExitCodes.SomeMalformed : ExitCodes.Ok;
+        EngineCounters totals = Totals();
+        return totals.Malformed + sink.Unscored > 0 ? ExitCodes.SomeMalformed : ExitCodes.Ok;
+    }
+
+    /// <summary>The totals of the stateful scorer and of every scoring thread.</summary>
+    private EngineCounters Totals()
+    {
+        if (_workers is null)
+        {
+            return scorer.Counters;
+        }
+
+        var totals = new EngineCounters();
+        totals.Add(scorer.Counters);
+        _workers.AddCounters(totals);
+        return totals;
     }
 
     /// <summary>Checks every named file up front, so a typo fails before any output is written.</summary>
@@ -100,8 +131,9 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
     private async Task<bool> ScoreInputAsync(
         string input, RecordFramer framer, ScoringSink sink, AlertOutput output, ScoreStats? stats, CancellationToken cancellationToken)
     {
-        PipeReader reader;
-        bool live;
+        PipeReader? reader = null;
+        Stream? plain = null;
+        bool live = false;
         try
         {
             bool isStdin = input == InputOpener.StandardInputName;
@@ -113,11 +145,18 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
             }
 
             Stream stream = isStdin ? streams.OpenInput() : InputOpener.OpenFile(input);
-
-            // A pipe, terminal or socket may pause (`tail -F`): its alerts are sent whenever it does. A
-            // regular file never waits on a writer, so its alerts keep going out in large blocks.
-            live = !stream.CanSeek;
-            reader = await InputOpener.OpenAsync(stream, cancellationToken).ConfigureAwait(false);
+            if (_blocks.TryStart(stream))
+            {
+                // A regular file never waits on a writer: blocking reads of large blocks, alerts out in large blocks.
+                plain = stream;
+            }
+            else
+            {
+                // A pipe, terminal or socket may pause (`tail -F`): its alerts are sent whenever it does. Other
+                // seekable input (gzip, UTF-16, EVTX) is decoded through a pipe; its alerts go out in large blocks.
+                live = !stream.CanSeek;
+                reader = await InputOpener.OpenAsync(stream, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -125,6 +164,21 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
             return false;
         }
 
+        if (plain is not null)
+        {
+            using (plain)
+            {
+                return await ScoreBlocksAsync(input, framer, sink, output, stats, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return await ScorePipeAsync(input, reader!, live, framer, sink, output, stats, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Scores one input read through a pipe (standard input, gzip, UTF-16, EVTX).</summary>
+    private async Task<bool> ScorePipeAsync(
+        string input, PipeReader reader, bool live, RecordFramer framer, ScoringSink sink, AlertOutput output, ScoreStats? stats, CancellationToken cancellationToken)
+    {
         sink.StartInput(input);
         try
         {
@@ -174,7 +228,7 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
                     streams.Error.Flush();
                 }
 
-                stats?.Tick(scorer.Counters, sink.Unscored);
+                stats?.Tick(Totals(), sink.Unscored);
                 if (result.IsCompleted)
                 {
                     return true;
@@ -185,6 +239,132 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
         {
             await reader.CompleteAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Scores a plain record file read in large synchronous blocks (see <see cref="BlockInput"/>); the
+    /// first block is already read. With scoring threads, each block goes to them as a <see cref="RecordChunk"/>
+    /// and comes back through the ordered stage. False when a read failed (reported on stderr).
+    /// </summary>
+    private async Task<bool> ScoreBlocksAsync(
+        string input, RecordFramer framer, ScoringSink sink, AlertOutput output, ScoreStats? stats, CancellationToken cancellationToken)
+    {
+        sink.StartInput(input);
+        framer.Reset();
+        ScoringWorkers? workers = StartWorkers();
+        while (true)
+        {
+            ReadOnlySequence<byte> buffer = _blocks.Buffer;
+            bool final = _blocks.IsCompleted;
+            int consumed;
+            if (workers is null)
+            {
+                consumed = (int)buffer.Slice(0, framer.Frame(buffer, final, sink)).Length;
+            }
+            else
+            {
+                RecordChunk chunk = FreeChunk(sink, workers);
+                byte[] spare = chunk.Block;
+                chunk.Begin(input, _blocks.Current);
+                consumed = (int)buffer.Slice(0, framer.Frame(buffer, final, chunk)).Length;
+                _blocks.SwapTo(consumed, spare);
+                workers.Score(chunk);
+                _inFlight.Enqueue(chunk);
+                TakeScored(sink, workers, all: final);
+            }
+
+            await output.TakeAsync(sink.Batch, cancellationToken).ConfigureAwait(false);
+            if (sink.TakeErrorsWritten())
+            {
+                streams.Error.Flush();
+            }
+
+            stats?.Tick(Totals(), sink.Unscored);
+            if (final)
+            {
+                return true;
+            }
+
+            try
+            {
+                if (workers is null)
+                {
+                    _blocks.Advance(consumed);
+                }
+                else
+                {
+                    _blocks.Fill();
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                if (workers is not null)
+                {
+                    // What was read before the failure stands.
+                    TakeScored(sink, workers, all: true);
+                    await output.TakeAsync(sink.Batch, cancellationToken).ConfigureAwait(false);
+                }
+
+                ReportInputError(input, $"cannot read past line {framer.Line}", e);
+                return false;
+            }
+        }
+    }
+
+    /// <summary>The scoring threads, started on first use; null when scoring stays on this thread.</summary>
+    private ScoringWorkers? StartWorkers()
+    {
+        if (_workers is not null || settings.Threads < 2)
+        {
+            return _workers;
+        }
+
+        var scorers = new IStatelessScorer[settings.Threads];
+        for (int i = 0; i < scorers.Length; i++)
+        {
+            if (scorer.CreateStatelessScorer() is not { } worker)
+            {
+                return null;
+            }
+
+            scorers[i] = worker;
+        }
+
+        _workers = new ScoringWorkers(scorers);
+        return _workers;
+    }
+
+    /// <summary>A chunk to frame into: a free one, a new one while few are in flight, or else the oldest once it is taken.</summary>
+    private RecordChunk FreeChunk(ScoringSink sink, ScoringWorkers workers)
+    {
+        if (_freeChunks.Count == 0 && _inFlight.Count < 2 * workers.Count + 1)
+        {
+            return new RecordChunk();
+        }
+
+        if (_freeChunks.Count == 0)
+        {
+            TakeOldest(sink, workers);
+        }
+
+        return _freeChunks.Pop();
+    }
+
+    /// <summary>The ordered stage: takes the scored chunks at the head of the queue (with <paramref name="all"/>, every chunk, waiting for each).</summary>
+    private void TakeScored(ScoringSink sink, ScoringWorkers workers, bool all)
+    {
+        while (_inFlight.Count > 0 && (all || _inFlight.Peek().IsScored))
+        {
+            TakeOldest(sink, workers);
+        }
+    }
+
+    private void TakeOldest(ScoringSink sink, ScoringWorkers workers)
+    {
+        RecordChunk chunk = _inFlight.Dequeue();
+        workers.WaitScored(chunk);
+        sink.TakeScored(chunk);
+        _freeChunks.Push(chunk);
     }
 
     /// <summary>
@@ -258,7 +438,7 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
                     streams.Error.Flush();
                 }
 
-                stats?.Tick(scorer.Counters, sink.Unscored);
+                stats?.Tick(Totals(), sink.Unscored);
                 if (length < want)
                 {
                     return true; // the file ended inside this block (the reader reported a truncated chunk)

@@ -45,6 +45,36 @@ internal sealed class ScoringSink(IRecordScorer scorer, AlertBatch batch, TextWr
         }
     }
 
+    /// <summary>
+    /// Takes a chunk back from the scoring threads, in input order: the alerts they wrote join the
+    /// batch, the records they left (needing detection state) are scored here, and malformed and
+    /// oversize records are reported, all in the order of the records.
+    /// </summary>
+    public void TakeScored(RecordChunk chunk)
+    {
+        int entry = 0;
+        foreach (ref readonly ChunkRecord record in chunk.Records)
+        {
+            switch (record.Status)
+            {
+                case ChunkRecordStatus.Done:
+                    batch.AppendFrom(chunk.Batch, entry, record.EntryEnd);
+                    break;
+                case ChunkRecordStatus.Deferred:
+                    OnRecord(chunk.Bytes(record), record.Line);
+                    break;
+                case ChunkRecordStatus.Malformed:
+                    ReportMalformed(record.Line, record.Reason);
+                    break;
+                case ChunkRecordStatus.Oversize:
+                    OnOversize(record.Line);
+                    break;
+            }
+
+            entry = record.EntryEnd;
+        }
+    }
+
     /// <inheritdoc />
     public void OnOversize(long line)
     {
@@ -101,7 +131,8 @@ internal sealed class ScoringSink(IRecordScorer scorer, AlertBatch batch, TextWr
         return written;
     }
 
-    private void ReportMalformed(long line, MalformedReason reason)
+    /// <summary>Reports a malformed record as <c>FILE:LINE: reason</c> (counted by whoever scored it).</summary>
+    public void ReportMalformed(long line, MalformedReason reason)
     {
         errors.Write(_file);
         errors.Write(':');

@@ -16,6 +16,9 @@ internal sealed class ScriptedScorer : IRecordScorer
 {
     public EngineCounters Counters { get; } = new();
 
+    /// <summary>No split: the pipeline scores every scripted record on one thread.</summary>
+    public IStatelessScorer? CreateStatelessScorer() => null;
+
     public RecordOutcome Process(ReadOnlySpan<byte> record, in SourceRef source, AlertBatch output)
     {
         Counters.Records++;
