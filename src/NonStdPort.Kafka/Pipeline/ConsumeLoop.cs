@@ -135,15 +135,7 @@ internal sealed class ConsumeLoop
         }
         finally
         {
-            if (!stoppedSignalled)
-            {
-                _shutdown.ConsumerStopped();
-            }
-
-            if (!committedSignalled)
-            {
-                _shutdown.ConsumerGone();
-            }
+            _shutdown.LoopEnded(stoppedSignalled, committedSignalled);
 
             _consumer = null;
         }
@@ -151,52 +143,14 @@ internal sealed class ConsumeLoop
 
     private void ConsumeOne(IConsumer<Ignore, ScoredMessage> consumer)
     {
-        ConsumeResult<Ignore, ScoredMessage>? result;
-        try
-        {
-            result = consumer.Consume(PollTimeout);
-        }
-        catch (ConsumeException e)
-        {
-            if (e.Error.IsFatal)
-            {
-                _fail("consumer failed: " + e.Error.Reason);
-            }
-            else
-            {
-                _log("consume error: " + e.Error.Reason);
-            }
-
-            return;
-        }
-
+        var result = MessageScorer.Next(consumer, PollTimeout, _log, _fail);
         if (result?.Message is null)
         {
             return;
         }
 
         var scored = result.Message.Value;
-        Interlocked.Increment(ref _counters.Messages);
-        Interlocked.Add(ref _counters.Records, scored.Records);
-        if (scored.Alerts > 0)
-        {
-            Interlocked.Add(ref _counters.AlertsWritten, scored.Alerts);
-            _scorer.CountAlerts(_counters);
-        }
-
-        if (_scorer.Suppressed > 0)
-        {
-            Interlocked.Add(ref _counters.Suppressed, _scorer.Suppressed);
-        }
-
-        if (scored.Malformed > 0)
-        {
-            Interlocked.Add(ref _counters.Malformed, scored.Malformed);
-            if (_options.DlqTopic is null)
-            {
-                LogMalformed(result);
-            }
-        }
+        _scorer.Count(scored, result, _options.DlqTopic is not null, _counters, _log);
 
         var state = Partition(result.TopicPartition);
         state.Next = result.Offset.Value + 1;
@@ -212,15 +166,6 @@ internal sealed class ConsumeLoop
         if (_blocked.Count > 0 || !_output.TryWrite(chunk))
         {
             _blocked.Enqueue(chunk);
-        }
-    }
-
-    private void LogMalformed(ConsumeResult<Ignore, ScoredMessage> result)
-    {
-        foreach (var (reason, _) in _scorer.MalformedRecords)
-        {
-            _log($"{result.Topic}[{result.Partition.Value}]@{result.Offset.Value}: {MessageScorer.Describe(reason)}");
-            Interlocked.Increment(ref _counters.DeadLettersLogged);
         }
     }
 

@@ -28,6 +28,14 @@ public static class KafkaClientConfig
         Apply(config, options);
         config.GroupId = options.GroupId;
         config.EnableAutoOffsetStore = false;
+        // Records of open or aborted transactions upstream are never scored.
+        config.IsolationLevel = IsolationLevel.ReadCommitted;
+        if (options.Guarantee == DeliveryGuarantee.ExactlyOnce)
+        {
+            // Offsets are committed only inside the output transaction.
+            config.EnableAutoCommit = false;
+        }
+
         return config;
     }
 
@@ -44,6 +52,17 @@ public static class KafkaClientConfig
         Apply(config, options);
         config.EnableIdempotence = true;
         config.Acks = Acks.All;
+        return config;
+    }
+
+    /// <summary>
+    /// The transactional producer of consumer <paramref name="consumer"/> (exactly-once): the
+    /// same settings as <see cref="Producer"/> plus its transactional.id.
+    /// </summary>
+    public static ProducerConfig TransactionalProducer(PipelineOptions options, int consumer)
+    {
+        var config = Producer(options);
+        config.TransactionalId = options.TransactionalId(consumer);
         return config;
     }
 

@@ -7,7 +7,8 @@ using NonStdPort.Core.Rules;
 namespace NonStdPort.Kafka.Pipeline;
 
 /// <summary>
-/// Kafka → score → Kafka, at least once. <see cref="PipelineOptions.Consumers"/> consumers in one
+/// Kafka → score → Kafka, at least once, or exactly once with
+/// <see cref="PipelineOptions.Guarantee"/> (see <see cref="TransactionalLoop"/>). <see cref="PipelineOptions.Consumers"/> consumers in one
 /// group (cooperative-sticky), each on its own thread, score records as they are deserialized;
 /// their alerts and dead letters go through a bounded channel to one shared idempotent producer
 /// (acks=all). An input offset is stored only after every output of it and of all earlier
@@ -23,6 +24,7 @@ public sealed class KafkaPipeline
     private readonly object _logGate = new();
     private readonly RepeatLimiter _kafkaLog;
     private ConsumeLoop[] _loops = [];
+    private TransactionalLoop[] _transactional = [];
     private string? _failure;
     private ShutdownCoordinator? _shutdown;
 
@@ -90,9 +92,20 @@ public sealed class KafkaPipeline
                 count += loop.AssignedCount;
             }
 
+            foreach (var loop in _transactional)
+            {
+                count += loop.AssignedCount;
+            }
+
             return count;
         }
     }
+
+    /// <summary>Exactly-once: transactions committed so far.</summary>
+    public long TransactionsCommitted => SumTransactional(static loop => loop.Commits);
+
+    /// <summary>Exactly-once: transactions aborted so far (their records were read and scored again).</summary>
+    public long TransactionsAborted => SumTransactional(static loop => loop.Aborts);
 
     /// <summary>The offset stored for commit per input partition (the next record to read).</summary>
     public IReadOnlyDictionary<TopicPartition, long> CommittedOffsets => _committed;
@@ -127,6 +140,12 @@ public sealed class KafkaPipeline
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var shutdown = new ShutdownCoordinator(stop, _options.Consumers, _options.ShutdownTimeout);
         _shutdown = shutdown;
+        if (_options.Guarantee == DeliveryGuarantee.ExactlyOnce)
+        {
+            await RunTransactionalAsync(shutdown).ConfigureAwait(false);
+            return Finish(shutdown, clock);
+        }
+
         var channel = Channel.CreateBounded<OutputChunk>(new BoundedChannelOptions(_options.MaxPendingMessages)
         {
             SingleReader = true,
@@ -163,11 +182,56 @@ public sealed class KafkaPipeline
             await Task.Run(() => thread.Join()).ConfigureAwait(false);
         }
 
+        return Finish(shutdown, clock);
+    }
+
+    /// <summary>
+    /// Exactly-once: each consumer has its own transactional producer and produces on its own
+    /// thread, so there is no shared producer stage; the loops commit before they leave.
+    /// </summary>
+    private async Task RunTransactionalAsync(ShutdownCoordinator shutdown)
+    {
+        using var watch = new BrokerWatch(_options, KafkaClientConfig.Client(_options), _kafkaLog.Write, Fail);
+        var consumerConfig = KafkaClientConfig.Consumer(_options);
+        _transactional = new TransactionalLoop[_options.Consumers];
+        var threads = new Thread[_transactional.Length];
+        for (int i = 0; i < _transactional.Length; i++)
+        {
+            _transactional[i] = new TransactionalLoop(_options, consumerConfig, i, _processorFactory, _counters, shutdown, _committed, Log, _kafkaLog.Write, Fail);
+            threads[i] = new Thread(_transactional[i].Run) { IsBackground = true, Name = $"nonstdport-consume-{i}" };
+            threads[i].Start();
+        }
+
+        using var stats = _options.StatsInterval > TimeSpan.Zero ? new StatsReporter(this, _options.StatsInterval, Log) : null;
+        await Task.Run(shutdown.WaitConsumersStopped).ConfigureAwait(false);
+        shutdown.ProducerDrained();
+        foreach (var thread in threads)
+        {
+            await Task.Run(() => thread.Join()).ConfigureAwait(false);
+        }
+    }
+
+    private long SumTransactional(Func<TransactionalLoop, long> value)
+    {
+        long sum = 0;
+        foreach (var loop in _transactional)
+        {
+            sum += value(loop);
+        }
+
+        return sum;
+    }
+
+    private PipelineTotals Finish(ShutdownCoordinator shutdown, System.Diagnostics.Stopwatch clock)
+    {
         _shutdown = null;
         StoppedCleanly = shutdown.Completed;
         var totals = _counters.Snapshot();
+        string transactions = _options.Guarantee == DeliveryGuarantee.ExactlyOnce
+            ? $", transactions {TransactionsCommitted} committed, {TransactionsAborted} aborted"
+            : "";
         Log("summary: " + StatsReporter.Format(totals, totals.Records / Math.Max(clock.Elapsed.TotalSeconds, 1e-3))[7..] +
-            $", {clock.Elapsed.TotalSeconds:F1} s" + (Failure is { } failure ? ", failed: " + failure : ""));
+            transactions + $", {clock.Elapsed.TotalSeconds:F1} s" + (Failure is { } failure ? ", failed: " + failure : ""));
         return totals;
     }
 

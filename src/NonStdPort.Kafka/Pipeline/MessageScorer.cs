@@ -56,6 +56,9 @@ internal sealed class MessageScorer : IDeserializer<ScoredMessage>
     /// <summary>Suppressed connections in the last message.</summary>
     public int Suppressed => _suppressed;
 
+    /// <summary>Bytes of the last message's value.</summary>
+    public int MessageBytes { get; private set; }
+
     /// <summary>Drops all detection state (a new engine); used when partitions are revoked.</summary>
     public void ResetState() => _processor = _processorFactory();
 
@@ -74,6 +77,7 @@ internal sealed class MessageScorer : IDeserializer<ScoredMessage>
         }
 
         data.CopyTo(_message);
+        MessageBytes = data.Length;
         _framer.Reset();
         _framer.Frame(new ReadOnlySequence<byte>(_message, 0, data.Length), isFinal: true, _sink);
         return new ScoredMessage(_records, _batch.Count, _malformed.Count);
@@ -171,6 +175,64 @@ internal sealed class MessageScorer : IDeserializer<ScoredMessage>
         }
 
         return chunk.Records.Count > 0;
+    }
+
+    /// <summary>
+    /// Adds the last message to the totals: records, alerts by score, suppressed, malformed; without
+    /// a dead-letter topic each malformed record is logged as <c>TOPIC[P]@OFFSET: reason</c> and counted.
+    /// </summary>
+    public void Count(in ScoredMessage scored, ConsumeResult<Ignore, ScoredMessage> result, bool hasDlq, PipelineCounters counters, Action<string> log)
+    {
+        Interlocked.Increment(ref counters.Messages);
+        Interlocked.Add(ref counters.Records, scored.Records);
+        if (scored.Alerts > 0)
+        {
+            Interlocked.Add(ref counters.AlertsWritten, scored.Alerts);
+            CountAlerts(counters);
+        }
+
+        if (_suppressed > 0)
+        {
+            Interlocked.Add(ref counters.Suppressed, _suppressed);
+        }
+
+        if (scored.Malformed > 0)
+        {
+            Interlocked.Add(ref counters.Malformed, scored.Malformed);
+            if (!hasDlq)
+            {
+                foreach (var (reason, _) in _malformed)
+                {
+                    log($"{result.Topic}[{result.Partition.Value}]@{result.Offset.Value}: {Describe(reason)}");
+                    Interlocked.Increment(ref counters.DeadLettersLogged);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// One <c>Consume</c> call: a non-fatal consume error is logged and gives null, a fatal one
+    /// fails the pipeline.
+    /// </summary>
+    public static ConsumeResult<Ignore, ScoredMessage>? Next(IConsumer<Ignore, ScoredMessage> consumer, TimeSpan timeout, Action<string> log, Action<string> fail)
+    {
+        try
+        {
+            return consumer.Consume(timeout);
+        }
+        catch (ConsumeException e)
+        {
+            if (e.Error.IsFatal)
+            {
+                fail("consumer failed: " + e.Error.Reason);
+            }
+            else
+            {
+                log("consume error: " + e.Error.Reason);
+            }
+
+            return null;
+        }
     }
 
     /// <summary>Risk scores of the last message's alerts, for the stats.</summary>
