@@ -6,9 +6,8 @@ namespace NonStdPort.Core;
 /// </summary>
 public readonly struct SourceRef
 {
-    private SourceRef(string? file, long line, string? topic, int partition, long offset, bool isDeferred = false, bool isEvtxRecord = false)
+    private SourceRef(string? file, long line, string? topic, int partition, long offset, bool isEvtxRecord = false)
     {
-        IsDeferred = isDeferred;
         IsEvtxRecord = isEvtxRecord;
         File = file;
         Line = line;
@@ -29,17 +28,6 @@ public readonly struct SourceRef
     public int Partition { get; }
     /// <summary>The Kafka offset.</summary>
     public long Offset { get; }
-
-    /// <summary>
-    /// True when the source is not known while the record is processed (a Kafka deserializer does
-    /// not see the partition and offset): alerts are then written without their <c>source</c>
-    /// member and left open, and the host completes each one with
-    /// <see cref="Write.AlertSource.AppendKafkaSource(System.Buffers.IBufferWriter{byte}, string, int, long)"/>.
-    /// </summary>
-    public bool IsDeferred { get; }
-
-    /// <summary>A source that the host fills in after processing (see <see cref="IsDeferred"/>).</summary>
-    public static SourceRef Deferred => new(null, 0, null, 0, 0, isDeferred: true);
 
     /// <summary>A record read from a file (or stdin, named <c>-</c>).</summary>
     public static SourceRef FromFile(string file, long line) => new(file, line, null, 0, 0);

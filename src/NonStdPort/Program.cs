@@ -55,8 +55,8 @@ internal static class Program
             "non-standard ports (MITRE ATT&CK T1571) and writes one JSON alert per hit.");
         root.Subcommands.Add(ScoreCommand.Create(streams));
         root.Subcommands.Add(RulesCommand.Create());
-        root.Subcommands.Add(RunCommand.Create());
-        root.Subcommands.Add(BrokerCommand.Create());
+        root.Subcommands.Add(RunCommand.Create(streams));
+        root.Subcommands.Add(BrokerCommand.Create(streams));
         return root;
     }
 

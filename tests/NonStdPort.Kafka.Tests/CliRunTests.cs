@@ -44,6 +44,11 @@ public sealed class CliRunTests(KafkaCluster cluster, ITestOutputHelper output)
 
         string input = cluster.CreateTopic("in", 2), alerts = cluster.CreateTopic("out", 2), group = KafkaCluster.UniqueName("group");
         using var run = CliProcess.Start([.. RunArgs(input, alerts, group), "--replay", file]);
+        // Every replayed record scored and committed (a sample without alerts too), then the alerts.
+        Wait.Until(() => run.Stderr.Contains("replayed ") || run.HasExited, Timeout, () => "the replay; stderr:\n" + run.Stderr);
+        var ends = cluster.EndOffsets(input);
+        Wait.Until(() => cluster.Committed(group, input).All(c => c.Value == ends[c.Key] || ends[c.Key] == 0) || run.HasExited, Timeout,
+            () => "every replayed record committed; stderr:\n" + run.Stderr);
         var read = cluster.Read(alerts, expected.Count, Timeout, settle: TimeSpan.FromMilliseconds(500));
         run.Terminate();
         Assert.Equal(0, run.WaitForExit(Timeout));

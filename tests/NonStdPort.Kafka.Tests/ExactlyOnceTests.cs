@@ -190,8 +190,8 @@ public sealed class ExactlyOnceTests(KafkaCluster cluster, ITestOutputHelper out
         cluster.Produce(input, messages);
         var ends = cluster.EndOffsets(input);
         Wait.Until(
-            () => ends.All(e => one.Pipeline.CommittedOffsets.GetValueOrDefault(new TopicPartition(input, e.Key), -1) >= e.Value ||
-                                two.Pipeline.CommittedOffsets.GetValueOrDefault(new TopicPartition(input, e.Key), -1) >= e.Value),
+            () => ends.All(e => one.Pipeline.CommittedOffsets.GetValueOrDefault(new PartitionId(input, e.Key), -1) >= e.Value ||
+                                two.Pipeline.CommittedOffsets.GetValueOrDefault(new PartitionId(input, e.Key), -1) >= e.Value),
             Timeout,
             "every input partition committed by one of the instances");
 

@@ -81,7 +81,7 @@ internal static class KafkaThroughput
         foreach (string record in records)
         {
             batch.Clear();
-            engine.Process(System.Text.Encoding.UTF8.GetBytes(record), SourceRef.Deferred, batch);
+            engine.Process(System.Text.Encoding.UTF8.GetBytes(record), SourceRef.FromKafka("sysmon", 0, 0), batch);
             alerts += batch.Count;
         }
 

@@ -1,6 +1,10 @@
 namespace NonStdPort.Core.Detect;
 
-/// <summary>Running totals kept by one <see cref="Engine"/>. Plain fields: read them on the engine's thread, or after it stops.</summary>
+/// <summary>
+/// Running totals kept by one <see cref="Engine"/>. Plain fields, written on the engine's thread
+/// only (nothing contended per record); <see cref="Add"/> reads another instance's fields one
+/// by one with volatile reads, so a host can sum its engines from a stats or metrics thread.
+/// </summary>
 public sealed class EngineCounters
 {
     /// <summary>Records handed to the engine.</summary>
@@ -38,28 +42,28 @@ public sealed class EngineCounters
     /// <summary>Processes forgotten by lineage after their Event ID 5 and the grace period.</summary>
     public long ProcessesForgotten;
 
-    /// <summary>Adds another engine's totals to this one.</summary>
+    /// <summary>Adds another engine's totals to this one (safe while that engine runs on its own thread).</summary>
     public void Add(EngineCounters other)
     {
-        Records += other.Records;
-        NetworkEvents += other.NetworkEvents;
-        Skipped += other.Skipped;
-        Malformed += other.Malformed;
-        Inbound += other.Inbound;
-        Internal += other.Internal;
-        Suppressed += other.Suppressed;
-        BelowThreshold += other.BelowThreshold;
-        Alerts += other.Alerts;
-        BeaconAlerts += other.BeaconAlerts;
-        RdpPortChangeAlerts += other.RdpPortChangeAlerts;
-        LateRecords += other.LateRecords;
-        BeaconKeysEvicted += other.BeaconKeysEvicted;
-        BeaconKeysExpired += other.BeaconKeysExpired;
-        ProcessesEvicted += other.ProcessesEvicted;
-        ProcessesForgotten += other.ProcessesForgotten;
+        Records += Volatile.Read(ref other.Records);
+        NetworkEvents += Volatile.Read(ref other.NetworkEvents);
+        Skipped += Volatile.Read(ref other.Skipped);
+        Malformed += Volatile.Read(ref other.Malformed);
+        Inbound += Volatile.Read(ref other.Inbound);
+        Internal += Volatile.Read(ref other.Internal);
+        Suppressed += Volatile.Read(ref other.Suppressed);
+        BelowThreshold += Volatile.Read(ref other.BelowThreshold);
+        Alerts += Volatile.Read(ref other.Alerts);
+        BeaconAlerts += Volatile.Read(ref other.BeaconAlerts);
+        RdpPortChangeAlerts += Volatile.Read(ref other.RdpPortChangeAlerts);
+        LateRecords += Volatile.Read(ref other.LateRecords);
+        BeaconKeysEvicted += Volatile.Read(ref other.BeaconKeysEvicted);
+        BeaconKeysExpired += Volatile.Read(ref other.BeaconKeysExpired);
+        ProcessesEvicted += Volatile.Read(ref other.ProcessesEvicted);
+        ProcessesForgotten += Volatile.Read(ref other.ProcessesForgotten);
         for (int i = 0; i < AlertsByScore.Length; i++)
         {
-            AlertsByScore[i] += other.AlertsByScore[i];
+            AlertsByScore[i] += Volatile.Read(ref other.AlertsByScore[i]);
         }
     }
 }

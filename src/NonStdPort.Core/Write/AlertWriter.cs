@@ -85,8 +85,8 @@ public sealed class AlertWriter
     private readonly TimeProvider _clock;
     private readonly JsonStringEscaper _escaper = new();
     private readonly JavaScriptEncoder _encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
-    private string? _sourceName;
-    private JsonEncodedText _sourceNameEncoded;
+    private EncodedName _fileName;
+    private EncodedName _topicName;
     private AlertBatch? _batch;
     private int _start;
     private int _keyStart;
@@ -200,36 +200,33 @@ public sealed class AlertWriter
     }
 
     /// <summary>
-    /// Finishes the alert: writes <c>source</c> and closes the object (a deferred source leaves
-    /// both to the host), indexes it in the batch and appends the newline.
+    /// Finishes the alert: writes <c>source</c> and closes the object, indexes it in the batch and
+    /// appends the newline.
     /// </summary>
     public void End(in SourceRef source)
     {
         AlertBatch batch = _batch ?? throw new InvalidOperationException("End called without Begin.");
         Utf8JsonWriter json = _json;
-        if (!source.IsDeferred)
+        json.WriteStartObject(SourceName);
+        if (source.Topic is not null)
         {
-            json.WriteStartObject(SourceName);
-            if (source.Topic is not null)
-            {
-                json.WriteString(TopicName, Encoded(source.Topic));
-                json.WriteNumber(PartitionName, source.Partition);
-                json.WriteNumber(OffsetName, source.Offset);
-            }
-            else if (source.File is not null)
-            {
-                json.WriteString(FileName, Encoded(source.File));
-                json.WriteNumber(source.IsEvtxRecord ? RecordName : LineName, source.Line);
-            }
-            else
-            {
-                json.WriteNull(FileName);
-                json.WriteNumber(LineName, source.Line);
-            }
-
-            json.WriteEndObject();
-            json.WriteEndObject();
+            json.WriteString(TopicName, _topicName.Get(source.Topic, _encoder));
+            json.WriteNumber(PartitionName, source.Partition);
+            json.WriteNumber(OffsetName, source.Offset);
         }
+        else if (source.File is not null)
+        {
+            json.WriteString(FileName, _fileName.Get(source.File, _encoder));
+            json.WriteNumber(source.IsEvtxRecord ? RecordName : LineName, source.Line);
+        }
+        else
+        {
+            json.WriteNull(FileName);
+            json.WriteNumber(LineName, source.Line);
+        }
+
+        json.WriteEndObject();
+        json.WriteEndObject();
 
         json.Flush();
         batch.AddEntry(_start, _keyStart, _keyLength, _riskScore, _rule);
@@ -238,18 +235,25 @@ public sealed class AlertWriter
     }
 
     /// <summary>
-    /// The file or topic name, encoded once per distinct name rather than per alert (a host passes
-    /// the same string for every record of a file or topic).
+    /// A file or topic name, encoded once per distinct name rather than per alert (a host passes
+    /// the same string for every record of a file or topic); files and topics are kept apart so
+    /// that alternating between one of each does not encode again.
     /// </summary>
-    private JsonEncodedText Encoded(string name)
+    private struct EncodedName
     {
-        if (!ReferenceEquals(name, _sourceName))
-        {
-            _sourceNameEncoded = JsonEncodedText.Encode(name, _encoder);
-            _sourceName = name;
-        }
+        private string? _name;
+        private JsonEncodedText _encoded;
 
-        return _sourceNameEncoded;
+        public JsonEncodedText Get(string name, JavaScriptEncoder encoder)
+        {
+            if (!ReferenceEquals(name, _name))
+            {
+                _encoded = JsonEncodedText.Encode(name, encoder);
+                _name = name;
+            }
+
+            return _encoded;
+        }
     }
 
     private void WriteHostname(ReadOnlySpan<byte> hostname)

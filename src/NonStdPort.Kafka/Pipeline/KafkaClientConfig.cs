@@ -3,18 +3,14 @@ using Confluent.Kafka;
 namespace NonStdPort.Kafka.Pipeline;
 
 /// <summary>The librdkafka settings of the pipeline's clients: defaults, then <c>-X</c>, then what the guarantee needs.</summary>
-public static class KafkaClientConfig
+internal static class KafkaClientConfig
 {
-    /// <summary>The consumers' settings.</summary>
+    /// <summary>The consumers' settings, before the commit strategy adds its own.</summary>
     public static ConsumerConfig Consumer(PipelineOptions options)
     {
         var config = new ConsumerConfig
         {
             AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = true,
-            // Stored offsets (acknowledged work only) are committed every second: after a crash at
-            // most about a second of work, plus what was in flight, is read and alerted again.
-            AutoCommitIntervalMs = 1000,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
             // Bounds prefetched memory per consumer (librdkafka's default is 64 MiB)...
             QueuedMaxMessagesKbytes = 32 * 1024,
@@ -27,15 +23,9 @@ public static class KafkaClientConfig
         config.Set("auto.offset.reset", options.AutoOffsetReset);
         Apply(config, options);
         config.GroupId = options.GroupId;
-        config.EnableAutoOffsetStore = false;
+        // How offsets are committed is the commit strategy's to set (ICommitStrategy.Configure).
         // Records of open or aborted transactions upstream are never scored.
         config.IsolationLevel = IsolationLevel.ReadCommitted;
-        if (options.Guarantee == DeliveryGuarantee.ExactlyOnce)
-        {
-            // Offsets are committed only inside the output transaction.
-            config.EnableAutoCommit = false;
-        }
-
         return config;
     }
 

@@ -3,7 +3,7 @@ using Confluent.Kafka;
 namespace NonStdPort.Kafka.Pipeline;
 
 /// <summary>librdkafka's log lines, routed to one writer.</summary>
-public static class KafkaLog
+internal static class KafkaLog
 {
     /// <summary>
     /// A log handler for any client. <c>-X</c> settings go to every client, so a producer is told

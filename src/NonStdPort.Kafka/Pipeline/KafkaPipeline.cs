@@ -2,14 +2,15 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Confluent.Kafka;
 using NonStdPort.Core;
+using NonStdPort.Core.Detect;
 using NonStdPort.Core.Rules;
 
 namespace NonStdPort.Kafka.Pipeline;
 
 /// <summary>
-/// Kafka → score → Kafka, at least once, or exactly once with
-/// <see cref="PipelineOptions.Guarantee"/> (see <see cref="TransactionalLoop"/>). <see cref="PipelineOptions.Consumers"/> consumers in one
-/// group (cooperative-sticky), each on its own thread, score records as they are deserialized;
+/// Kafka → score → Kafka, at least once (or exactly once, see <see cref="TransactionalLoop"/>).
+/// <see cref="PipelineOptions.Consumers"/> consumers in one
+/// group (cooperative-sticky), each on its own thread, score records as they are consumed;
 /// their alerts and dead letters go through a bounded channel to one shared idempotent producer
 /// (acks=all). An input offset is stored only after every output of it and of all earlier
 /// records of its partition is acknowledged, so a crash re-reads, never loses.
@@ -18,9 +19,10 @@ public sealed class KafkaPipeline
 {
     private readonly PipelineOptions _options;
     private readonly Func<IRecordProcessor> _processorFactory;
+    private readonly Func<Action<string>, ICommitStrategy> _commitStrategy;
     private readonly TextWriter _log;
     private readonly PipelineCounters _counters = new();
-    private readonly ConcurrentDictionary<TopicPartition, long> _committed = new();
+    private readonly ConcurrentDictionary<PartitionId, long> _completed = new();
     private readonly object _logGate = new();
     private readonly RepeatLimiter _kafkaLog;
     private ConsumeLoop[] _loops = [];
@@ -34,7 +36,14 @@ public sealed class KafkaPipeline
     {
     }
 
-    internal KafkaPipeline(PipelineOptions options, Func<IRecordProcessor> processorFactory, TextWriter log)
+    /// <param name="options">The options.</param>
+    /// <param name="processorFactory">Makes each consume loop's scorer.</param>
+    /// <param name="log">Where log lines go.</param>
+    /// <param name="commitStrategy">
+    /// Makes each consume loop's commit strategy, given the log; default: at-least-once
+    /// (<see cref="StoredOffsetCommit"/>). The one place a different guarantee plugs in.
+    /// </param>
+    internal KafkaPipeline(PipelineOptions options, Func<IRecordProcessor> processorFactory, TextWriter log, Func<Action<string>, ICommitStrategy>? commitStrategy = null)
     {
         if (options.Validate() is { } error)
         {
@@ -48,12 +57,27 @@ public sealed class KafkaPipeline
 
         _options = options;
         _processorFactory = processorFactory;
+        _commitStrategy = commitStrategy ?? (write => new StoredOffsetCommit(write));
         _log = log;
         _kafkaLog = new RepeatLimiter(Log, TimeSpan.FromSeconds(10));
     }
 
-    /// <summary>Running totals.</summary>
-    public PipelineTotals Totals => _counters.Snapshot();
+    /// <summary>Running totals, summed over the consume loops now (safe from any thread, e.g. at a metrics scrape).</summary>
+    public PipelineTotals Totals
+    {
+        get
+        {
+            long messages = 0;
+            return _counters.Snapshot(SumEngines(ref messages), messages);
+        }
+    }
+
+    /// <summary>Every engine counter, summed over the consume loops now (safe from any thread).</summary>
+    public EngineCounters EngineTotals()
+    {
+        long messages = 0;
+        return SumEngines(ref messages);
+    }
 
     /// <summary>Why the pipeline stopped on its own, or null.</summary>
     public string? Failure => Volatile.Read(ref _failure);
@@ -69,7 +93,7 @@ public sealed class KafkaPipeline
     {
         get
         {
-            foreach (var loop in _loops)
+            foreach (var loop in Volatile.Read(ref _loops))
             {
                 if (loop.IsPaused)
                 {
@@ -87,12 +111,12 @@ public sealed class KafkaPipeline
         get
         {
             int count = 0;
-            foreach (var loop in _loops)
+            foreach (var loop in Volatile.Read(ref _loops))
             {
                 count += loop.AssignedCount;
             }
 
-            foreach (var loop in _transactional)
+            foreach (var loop in Volatile.Read(ref _transactional))
             {
                 count += loop.AssignedCount;
             }
@@ -108,22 +132,22 @@ public sealed class KafkaPipeline
     public long TransactionsAborted => SumTransactional(static loop => loop.Aborts);
 
     /// <summary>The offset stored for commit per input partition (the next record to read).</summary>
-    public IReadOnlyDictionary<TopicPartition, long> CommittedOffsets => _committed;
+    public IReadOnlyDictionary<PartitionId, long> CommittedOffsets => _completed;
 
     /// <summary>Consumer lag per assigned input partition (high watermark minus completed offset).</summary>
-    public IReadOnlyList<(TopicPartition Partition, long Lag)> Lag
+    public IReadOnlyList<(PartitionId Partition, long Lag)> Lag
     {
         get
         {
-            var all = new List<(TopicPartition, long)>();
-            foreach (var loop in _loops)
+            var all = new List<(PartitionId Partition, long Lag)>();
+            foreach (var loop in Volatile.Read(ref _loops))
             {
                 all.AddRange(loop.Lag);
             }
 
-            all.Sort((a, b) => a.Item1.Topic == b.Item1.Topic
-                ? a.Item1.Partition.Value.CompareTo(b.Item1.Partition.Value)
-                : string.CompareOrdinal(a.Item1.Topic, b.Item1.Topic));
+            all.Sort((a, b) => a.Partition.Topic == b.Partition.Topic
+                ? a.Partition.Partition.CompareTo(b.Partition.Partition)
+                : string.CompareOrdinal(a.Partition.Topic, b.Partition.Topic));
             return all;
         }
     }
@@ -133,7 +157,8 @@ public sealed class KafkaPipeline
 
     /// <summary>
     /// Runs until <paramref name="stop"/> is cancelled (or a fatal error), then drains, flushes,
-    /// commits and closes within <see cref="PipelineOptions.ShutdownTimeout"/>.
+    /// commits and closes within <see cref="PipelineOptions.ShutdownTimeout"/>. Throws
+    /// <see cref="ArgumentException"/> when librdkafka rejects a client setting.
     /// </summary>
     public async Task<PipelineTotals> RunAsync(CancellationToken stop)
     {
@@ -153,21 +178,27 @@ public sealed class KafkaPipeline
         });
         var pool = new ChunkPool(_counters, failure => Fail($"delivery to {failure.Topic} failed: {failure.Error.Reason}"), _options.MaxPendingMessages);
 
-        using var producer = new ProducerBuilder<byte[]?, byte[]>(KafkaClientConfig.Producer(_options))
+        using var producer = KafkaClients.Build(() => new ProducerBuilder<byte[]?, byte[]>(KafkaClientConfig.Producer(_options))
             .SetErrorHandler((_, error) => OnProducerError(error))
             .SetLogHandler(KafkaLog.To(_kafkaLog.Write))
-            .Build();
-        using var watch = new BrokerWatch(_options, KafkaClientConfig.Client(_options), _kafkaLog.Write, Fail);
+            .Build());
+        using var watch = KafkaClients.Build(() => new BrokerWatch(_options, KafkaClientConfig.Client(_options), _kafkaLog.Write, Fail));
         var produce = Task.Run(() => new ProduceStage(producer, channel.Reader, Fail).RunAsync(shutdown.Hard));
 
-        var consumerConfig = KafkaClientConfig.Consumer(_options);
-        _loops = new ConsumeLoop[_options.Consumers];
-        var threads = new Thread[_loops.Length];
-        for (int i = 0; i < _loops.Length; i++)
+        var context = new PipelineContext(
+            _options, _processorFactory, channel.Writer, () => channel.Reader.Count, pool, _counters, shutdown, _completed, Log, _kafkaLog.Write, Fail);
+        var loops = new ConsumeLoop[_options.Consumers];
+        var threads = new Thread[loops.Length];
+        for (int i = 0; i < loops.Length; i++)
         {
-            _loops[i] = new ConsumeLoop(_options, consumerConfig, _processorFactory, channel.Writer, () => channel.Reader.Count, pool, _counters, shutdown, _committed, Log, _kafkaLog.Write, Fail);
-            threads[i] = new Thread(_loops[i].Run) { IsBackground = true, Name = $"nonstdport-consume-{i}" };
-            threads[i].Start();
+            loops[i] = new ConsumeLoop(context, _commitStrategy(Log));
+            threads[i] = new Thread(loops[i].Run) { IsBackground = true, Name = $"nonstdport-consume-{i}" };
+        }
+
+        Volatile.Write(ref _loops, loops);
+        foreach (var thread in threads)
+        {
+            thread.Start();
         }
 
         using var stats = _options.StatsInterval > TimeSpan.Zero ? new StatsReporter(this, _options.StatsInterval, Log) : null;
@@ -191,15 +222,24 @@ public sealed class KafkaPipeline
     /// </summary>
     private async Task RunTransactionalAsync(ShutdownCoordinator shutdown)
     {
-        using var watch = new BrokerWatch(_options, KafkaClientConfig.Client(_options), _kafkaLog.Write, Fail);
-        var consumerConfig = KafkaClientConfig.Consumer(_options);
-        _transactional = new TransactionalLoop[_options.Consumers];
-        var threads = new Thread[_transactional.Length];
-        for (int i = 0; i < _transactional.Length; i++)
+        using var watch = KafkaClients.Build(() => new BrokerWatch(_options, KafkaClientConfig.Client(_options), _kafkaLog.Write, Fail));
+        // No shared producer stage: the hand-off channel is closed from the start, nothing may go there.
+        var unused = Channel.CreateBounded<OutputChunk>(1);
+        unused.Writer.TryComplete();
+        var context = new PipelineContext(
+            _options, _processorFactory, unused.Writer, () => 0, new ChunkPool(_counters, _ => { }, _options.Consumers), _counters, shutdown, _completed, Log, _kafkaLog.Write, Fail);
+        var loops = new TransactionalLoop[_options.Consumers];
+        var threads = new Thread[loops.Length];
+        for (int i = 0; i < loops.Length; i++)
         {
-            _transactional[i] = new TransactionalLoop(_options, consumerConfig, i, _processorFactory, _counters, shutdown, _committed, Log, _kafkaLog.Write, Fail);
-            threads[i] = new Thread(_transactional[i].Run) { IsBackground = true, Name = $"nonstdport-consume-{i}" };
-            threads[i].Start();
+            loops[i] = new TransactionalLoop(context, i);
+            threads[i] = new Thread(loops[i].Run) { IsBackground = true, Name = $"nonstdport-consume-{i}" };
+        }
+
+        Volatile.Write(ref _transactional, loops);
+        foreach (var thread in threads)
+        {
+            thread.Start();
         }
 
         using var stats = _options.StatsInterval > TimeSpan.Zero ? new StatsReporter(this, _options.StatsInterval, Log) : null;
@@ -214,7 +254,7 @@ public sealed class KafkaPipeline
     private long SumTransactional(Func<TransactionalLoop, long> value)
     {
         long sum = 0;
-        foreach (var loop in _transactional)
+        foreach (var loop in Volatile.Read(ref _transactional))
         {
             sum += value(loop);
         }
@@ -226,13 +266,29 @@ public sealed class KafkaPipeline
     {
         _shutdown = null;
         StoppedCleanly = shutdown.Completed;
-        var totals = _counters.Snapshot();
+        var totals = Totals;
         string transactions = _options.Guarantee == DeliveryGuarantee.ExactlyOnce
             ? $", transactions {TransactionsCommitted} committed, {TransactionsAborted} aborted"
             : "";
         Log("summary: " + StatsReporter.Format(totals, totals.Records / Math.Max(clock.Elapsed.TotalSeconds, 1e-3))[7..] +
             transactions + $", {clock.Elapsed.TotalSeconds:F1} s" + (Failure is { } failure ? ", failed: " + failure : ""));
         return totals;
+    }
+
+    private EngineCounters SumEngines(ref long messages)
+    {
+        var total = new EngineCounters();
+        foreach (var loop in Volatile.Read(ref _loops))
+        {
+            loop.AddCountersTo(total, ref messages);
+        }
+
+        foreach (var loop in Volatile.Read(ref _transactional))
+        {
+            loop.AddCountersTo(total, ref messages);
+        }
+
+        return total;
     }
 
     private static void Flush(IProducer<byte[]?, byte[]> producer, ShutdownCoordinator shutdown)

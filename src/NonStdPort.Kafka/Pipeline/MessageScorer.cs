@@ -17,13 +17,13 @@ namespace NonStdPort.Kafka.Pipeline;
 internal readonly record struct ScoredMessage(int Records, int Alerts, int Malformed);
 
 /// <summary>
-/// The consumer's value deserializer: it reads and scores a message's records right on the span
-/// librdkafka hands over (no payload copy, no string), writing alerts into a reusable batch. The
-/// deserializer cannot see the partition or offset, so alerts are written with
-/// <see cref="SourceRef.Deferred"/> and completed by <see cref="TakeOutputs"/> once
-/// <c>Consume</c> returns; only the alert bytes are copied then. One per consume loop, used on its thread.
+/// Frames and scores one consumed message at a time. The consumer's deserializers only copy the
+/// key and value into reused buffers (<see cref="Key"/>, <see cref="Value"/>); scoring runs once
+/// <c>Consume</c> has returned and the partition and offset are known, so every alert is written
+/// once, with its <c>source</c>, into its final bytes. One per consume loop, used on its thread;
+/// the counters may be read from any thread.
 /// </summary>
-internal sealed class MessageScorer : IDeserializer<ScoredMessage>
+internal sealed class MessageScorer
 {
     private static readonly byte[][] ScoreValues = [[(byte)'0'], [(byte)'1'], [(byte)'2'], [(byte)'3']];
     private static readonly byte[] Technique = "T1571"u8.ToArray();
@@ -32,14 +32,22 @@ internal sealed class MessageScorer : IDeserializer<ScoredMessage>
 
     private readonly Func<IRecordProcessor> _processorFactory;
     private readonly AlertBatch _batch = new();
-    private readonly ArrayBufferWriter<byte> _completed = new(4096);
     private readonly List<(MalformedReason Reason, byte[] Record)> _malformed = [];
     private readonly RecordFramer _framer;
     private readonly Sink _sink;
+    /// <summary>Guards swapping the processor against a counters snapshot taken on another thread.</summary>
+    private readonly object _countersGate = new();
+    /// <summary>Totals of the engines dropped with their partitions, so the running totals never go back.</summary>
+    private readonly EngineCounters _retired = new();
     private IRecordProcessor _processor;
-    private byte[] _message = new byte[4096];
-    private int _suppressed;
+    private SourceRef _source;
+    private string _topic = "";
+    private int _partition;
+    private long _offset;
     private int _records;
+    private long _messages;
+    private long _unscored;
+    private long _failed;
 
     /// <summary>Creates a scorer whose framer reports records longer than <paramref name="maxRecordBytes"/> as oversize.</summary>
     public MessageScorer(Func<IRecordProcessor> processorFactory, int maxRecordBytes = EngineOptions.DefaultMaxRecordBytes)
@@ -50,36 +58,48 @@ internal sealed class MessageScorer : IDeserializer<ScoredMessage>
         _sink = new Sink(this);
     }
 
-    /// <summary>Captures each message's key, for dead letters; the consumer's key deserializer.</summary>
-    public KeyCapture Key { get; } = new();
+    /// <summary>Captures each message's key, for alerts' partitioning and dead letters; the consumer's key deserializer.</summary>
+    public BytesCapture Key { get; } = new();
 
-    /// <summary>Suppressed connections in the last message.</summary>
-    public int Suppressed => _suppressed;
+    /// <summary>Captures each message's value; the consumer's value deserializer.</summary>
+    public BytesCapture Value { get; } = new();
 
-    /// <summary>Bytes of the last message's value.</summary>
-    public int MessageBytes { get; private set; }
+    /// <summary>The malformed records of the last message (for logging when there is no dead-letter topic).</summary>
+    public IReadOnlyList<(MalformedReason Reason, byte[] Record)> MalformedRecords => _malformed;
 
-    /// <summary>Drops all detection state (a new engine); used when partitions are revoked.</summary>
-    public void ResetState() => _processor = _processorFactory();
+    /// <summary>Drops all detection state (a new engine); used when partitions are revoked. Its totals are kept.</summary>
+    public void ResetState()
+    {
+        var fresh = _processorFactory();
+        lock (_countersGate)
+        {
+            _retired.Add(_processor.Counters);
+            _processor = fresh;
+        }
+    }
 
-    public ScoredMessage Deserialize(ReadOnlySpan<byte> data, bool isNull, SerializationContext context)
+    /// <summary>
+    /// Frames and scores the message last captured by <see cref="Value"/>, consumed from
+    /// <paramref name="topic"/>[<paramref name="partition"/>]@<paramref name="offset"/>.
+    /// </summary>
+    public ScoredMessage Score(string topic, int partition, long offset)
     {
         _batch.Clear();
         _malformed.Clear();
-        _suppressed = 0;
-        _records = 0;
-
-        // The framer works on sequences (a file arrives in pieces); a message is one whole piece.
-        // Copying it into a reused buffer keeps the warm path allocation-free.
-        if (_message.Length < data.Length)
+        if (!string.Equals(topic, _topic, StringComparison.Ordinal))
         {
-            _message = new byte[Math.Max(data.Length, _message.Length * 2)];
+            // The client hands over a new string per message; the alert writer encodes a topic once per string.
+            _topic = topic;
         }
 
-        data.CopyTo(_message);
-        MessageBytes = data.Length;
+        _partition = partition;
+        _offset = offset;
+        _source = SourceRef.FromKafka(_topic, partition, offset);
+        _records = 0;
         _framer.Reset();
-        _framer.Frame(new ReadOnlySequence<byte>(_message, 0, data.Length), isFinal: true, _sink);
+        // A message is one whole piece of what a file may hold: the same framer, the same records and errors.
+        _framer.Frame(new ReadOnlySequence<byte>(Value.Memory), isFinal: true, _sink);
+        Volatile.Write(ref _messages, _messages + 1);
         return new ScoredMessage(_records, _batch.Count, _malformed.Count);
     }
 
@@ -89,11 +109,12 @@ internal sealed class MessageScorer : IDeserializer<ScoredMessage>
         RecordOutcome outcome;
         try
         {
-            outcome = _processor.Process(record, SourceRef.Deferred, _batch);
+            outcome = _processor.Process(record, _source, _batch);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // A defect in a detection must not stop the stream or lose the record: dead-letter it.
+            Volatile.Write(ref _failed, _failed + 1);
             _malformed.Add((MalformedReason.None, record.ToArray()));
             return;
         }
@@ -102,16 +123,13 @@ internal sealed class MessageScorer : IDeserializer<ScoredMessage>
         {
             _malformed.Add((outcome.Malformed, record.ToArray()));
         }
-        else if (outcome.Why == NotAlertReason.Suppressed)
-        {
-            _suppressed++;
-        }
     }
 
     private void OnOversize()
     {
         // The framer skipped the record's bytes without holding them: the dead letter says why, with no value.
         _records++;
+        Volatile.Write(ref _unscored, _unscored + 1);
         _malformed.Add((MalformedReason.Oversize, []));
     }
 
@@ -123,90 +141,35 @@ internal sealed class MessageScorer : IDeserializer<ScoredMessage>
         public void OnOversize(long line) => scorer.OnOversize();
     }
 
-    /// <summary>The malformed records of the last message (for logging when there is no dead-letter topic).</summary>
-    public IReadOnlyList<(MalformedReason Reason, byte[] Record)> MalformedRecords => _malformed;
-
-    /// <summary>The reason written for a record the engine failed on.</summary>
-    public static string Describe(MalformedReason reason) =>
-        reason == MalformedReason.None ? "internal error while scoring" : MalformedReasons.Describe(reason);
-
     /// <summary>
-    /// Turns the last message's alerts and malformed records into output records, completing each
-    /// alert's <c>source</c>. Returns false when the message produced nothing to send.
+    /// Adds this scorer's running totals to <paramref name="total"/>: its engines' counters, with
+    /// records the engine never saw (oversize: counted as records and malformed; a scoring failure:
+    /// malformed). Safe from any thread; the figures are at most one message behind.
     /// </summary>
-    public bool TakeOutputs(string topic, int partition, long offset, string outputTopic, string? dlqTopic, OutputChunk chunk)
+    public void AddCountersTo(EngineCounters total, ref long messages)
     {
-        chunk.AlertTopic = outputTopic;
-        for (int i = 0; i < _batch.Count; i++)
+        lock (_countersGate)
         {
-            ref readonly var entry = ref _batch[i];
-            _completed.ResetWrittenCount();
-            _completed.Write(_batch.Json(entry));
-            AlertSource.AppendKafkaSource(_completed, topic, partition, offset);
-            var key = _batch.Key(entry);
-            var headers = new Headers
-            {
-                { "risk_score", ScoreValues[Math.Min(entry.RiskScore, (byte)3)] },
-                { "technique", Technique },
-                { "rule", RuleNames[(int)entry.Rule < RuleNames.Length ? (int)entry.Rule : 0] },
-            };
-            chunk.Records.Add(new OutputRecord(
-                outputTopic,
-                new Message<byte[]?, byte[]> { Key = key.IsEmpty ? null : key.ToArray(), Value = _completed.WrittenSpan.ToArray(), Headers = headers },
-                IsAlert: true));
+            total.Add(_retired);
+            total.Add(_processor.Counters);
         }
 
-        if (dlqTopic is not null)
-        {
-            foreach (var (reason, record) in _malformed)
-            {
-                var headers = new Headers
-                {
-                    { "reason", Encoding.UTF8.GetBytes(Describe(reason)) },
-                    { "source_topic", Encoding.UTF8.GetBytes(topic) },
-                    { "source_partition", Encoding.UTF8.GetBytes(partition.ToString(CultureInfo.InvariantCulture)) },
-                    { "source_offset", Encoding.UTF8.GetBytes(offset.ToString(CultureInfo.InvariantCulture)) },
-                };
-                chunk.Records.Add(new OutputRecord(
-                    dlqTopic,
-                    new Message<byte[]?, byte[]> { Key = Key.Copy(), Value = record, Headers = headers },
-                    IsAlert: false));
-            }
-        }
-
-        return chunk.Records.Count > 0;
+        long unscored = Volatile.Read(ref _unscored);
+        total.Records += unscored;
+        total.Malformed += unscored + Volatile.Read(ref _failed);
+        messages += Volatile.Read(ref _messages);
     }
 
     /// <summary>
-    /// Adds the last message to the totals: records, alerts by score, suppressed, malformed; without
-    /// a dead-letter topic each malformed record is logged as <c>TOPIC[P]@OFFSET: reason</c> and counted.
+    /// Without a dead-letter topic: logs each malformed record of the last message as
+    /// <c>TOPIC[P]@OFFSET: reason</c> and counts it.
     /// </summary>
-    public void Count(in ScoredMessage scored, ConsumeResult<Ignore, ScoredMessage> result, bool hasDlq, PipelineCounters counters, Action<string> log)
+    public void LogMalformed(Action<string> log, PipelineCounters counters)
     {
-        Interlocked.Increment(ref counters.Messages);
-        Interlocked.Add(ref counters.Records, scored.Records);
-        if (scored.Alerts > 0)
+        foreach (var (reason, _) in _malformed)
         {
-            Interlocked.Add(ref counters.AlertsWritten, scored.Alerts);
-            CountAlerts(counters);
-        }
-
-        if (_suppressed > 0)
-        {
-            Interlocked.Add(ref counters.Suppressed, _suppressed);
-        }
-
-        if (scored.Malformed > 0)
-        {
-            Interlocked.Add(ref counters.Malformed, scored.Malformed);
-            if (!hasDlq)
-            {
-                foreach (var (reason, _) in _malformed)
-                {
-                    log($"{result.Topic}[{result.Partition.Value}]@{result.Offset.Value}: {Describe(reason)}");
-                    Interlocked.Increment(ref counters.DeadLettersLogged);
-                }
-            }
+            log($"{_topic}[{_partition}]@{_offset}: {Describe(reason)}");
+            Interlocked.Increment(ref counters.DeadLettersLogged);
         }
     }
 
@@ -214,7 +177,7 @@ internal sealed class MessageScorer : IDeserializer<ScoredMessage>
     /// One <c>Consume</c> call: a non-fatal consume error is logged and gives null, a fatal one
     /// fails the pipeline.
     /// </summary>
-    public static ConsumeResult<Ignore, ScoredMessage>? Next(IConsumer<Ignore, ScoredMessage> consumer, TimeSpan timeout, Action<string> log, Action<string> fail)
+    public static ConsumeResult<Null, Null>? Next(IConsumer<Null, Null> consumer, TimeSpan timeout, Action<string> log, Action<string> fail)
     {
         try
         {
@@ -235,26 +198,69 @@ internal sealed class MessageScorer : IDeserializer<ScoredMessage>
         }
     }
 
-    /// <summary>Risk scores of the last message's alerts, for the stats.</summary>
-    public void CountAlerts(PipelineCounters counters)
+    /// <summary>The reason written for a record the engine failed on.</summary>
+    public static string Describe(MalformedReason reason) =>
+        reason == MalformedReason.None ? "internal error while scoring" : MalformedReasons.Describe(reason);
+
+    /// <summary>
+    /// Turns the last message's alerts and malformed records into output records: each alert's
+    /// bytes as the engine wrote them (one copy, into the array the producer takes), each dead
+    /// letter with headers saying where it came from. Returns false when there is nothing to send.
+    /// </summary>
+    public bool TakeOutputs(string outputTopic, string? dlqTopic, OutputChunk chunk)
     {
+        chunk.AlertTopic = outputTopic;
         for (int i = 0; i < _batch.Count; i++)
         {
-            Interlocked.Increment(ref counters.AlertsByScore[Math.Min(_batch[i].RiskScore, (byte)3)]);
+            ref readonly var entry = ref _batch[i];
+            var key = _batch.Key(entry);
+            var headers = new Headers
+            {
+                { "risk_score", ScoreValues[Math.Min(entry.RiskScore, (byte)3)] },
+                { "technique", Technique },
+                { "rule", RuleNames[(int)entry.Rule < RuleNames.Length ? (int)entry.Rule : 0] },
+            };
+            chunk.Records.Add(new OutputRecord(
+                outputTopic,
+                new Message<byte[]?, byte[]> { Key = key.IsEmpty ? null : key.ToArray(), Value = _batch.Json(entry).ToArray(), Headers = headers },
+                IsAlert: true));
         }
+
+        if (dlqTopic is not null)
+        {
+            foreach (var (reason, record) in _malformed)
+            {
+                var headers = new Headers
+                {
+                    { "reason", Encoding.UTF8.GetBytes(Describe(reason)) },
+                    { "source_topic", Encoding.UTF8.GetBytes(_topic) },
+                    { "source_partition", Encoding.UTF8.GetBytes(_partition.ToString(CultureInfo.InvariantCulture)) },
+                    { "source_offset", Encoding.UTF8.GetBytes(_offset.ToString(CultureInfo.InvariantCulture)) },
+                };
+                chunk.Records.Add(new OutputRecord(
+                    dlqTopic,
+                    new Message<byte[]?, byte[]> { Key = Key.Copy(), Value = record, Headers = headers },
+                    IsAlert: false));
+            }
+        }
+
+        return chunk.Records.Count > 0;
     }
 }
 
 /// <summary>
-/// The consumer's key deserializer: keeps the key's bytes in a reusable buffer (no allocation)
-/// so a dead letter can carry the original key. The key is deserialized before the value.
+/// A consumer deserializer that keeps the bytes in a reusable buffer (no allocation once warm)
+/// until the next message: the loop scores the value and a dead letter carries the original key.
 /// </summary>
-internal sealed class KeyCapture : IDeserializer<Ignore>
+internal sealed class BytesCapture : IDeserializer<Null>
 {
-    private byte[] _buffer = new byte[256];
+    private byte[] _buffer = new byte[4096];
     private int _length = -1;
 
-    public Ignore Deserialize(ReadOnlySpan<byte> data, bool isNull, SerializationContext context)
+    /// <summary>The last message's bytes (empty when it had none), valid until the next <c>Consume</c>.</summary>
+    public ReadOnlyMemory<byte> Memory => _length < 0 ? ReadOnlyMemory<byte>.Empty : _buffer.AsMemory(0, _length);
+
+    public Null Deserialize(ReadOnlySpan<byte> data, bool isNull, SerializationContext context)
     {
         if (isNull)
         {
@@ -272,6 +278,6 @@ internal sealed class KeyCapture : IDeserializer<Ignore>
         return null!;
     }
 
-    /// <summary>A copy of the last key (slow path: dead letters only); null when the message had none.</summary>
+    /// <summary>A copy of the last bytes (slow path: dead letters only); null when the message had none.</summary>
     public byte[]? Copy() => _length < 0 ? null : _buffer.AsSpan(0, _length).ToArray();
 }

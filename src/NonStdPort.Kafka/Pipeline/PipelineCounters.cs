@@ -1,47 +1,55 @@
+using NonStdPort.Core.Detect;
+
 namespace NonStdPort.Kafka.Pipeline;
 
-/// <summary>Running totals of one pipeline, updated with interlocked adds (per message, not per record).</summary>
+/// <summary>
+/// What only the pipeline sees: deliveries, dead letters logged, pauses. Updated per delivery or
+/// event with interlocked adds (never per record); what scoring counts lives in each consume
+/// loop's engine (<see cref="EngineCounters"/>) and is summed at each snapshot.
+/// </summary>
 internal sealed class PipelineCounters
 {
-    public long Messages;
-    public long Records;
-    public long Malformed;
-    public long Suppressed;
-    public long AlertsWritten;
     public long AlertsDelivered;
     public long DeadLettersDelivered;
     public long DeadLettersLogged;
     public long Pauses;
-    public readonly long[] AlertsByScore = new long[4];
 
-    public PipelineTotals Snapshot() => new(
-        Interlocked.Read(ref Messages),
-        Interlocked.Read(ref Records),
-        Interlocked.Read(ref Malformed),
-        Interlocked.Read(ref Suppressed),
-        Interlocked.Read(ref AlertsWritten),
+    /// <summary>A snapshot: the engines' totals summed with this pipeline's own.</summary>
+    public PipelineTotals Snapshot(EngineCounters engines, long messages) => new(
+        messages,
+        engines.Records,
+        engines.Malformed,
+        engines.Suppressed,
+        engines.Alerts,
         Interlocked.Read(ref AlertsDelivered),
         Interlocked.Read(ref DeadLettersDelivered),
         Interlocked.Read(ref DeadLettersLogged),
         Interlocked.Read(ref Pauses),
-        Interlocked.Read(ref AlertsByScore[1]),
-        Interlocked.Read(ref AlertsByScore[2]),
-        Interlocked.Read(ref AlertsByScore[3]));
+        engines.AlertsByScore[1],
+        engines.AlertsByScore[2],
+        engines.AlertsByScore[3],
+        engines.BeaconAlerts,
+        engines.RdpPortChangeAlerts);
 }
 
-/// <summary>A consistent-enough snapshot of a pipeline's totals.</summary>
+/// <summary>
+/// A snapshot of a pipeline's totals, counted as <c>score</c> counts them (the engine's
+/// <see cref="EngineCounters"/>, summed over the consume loops), plus delivery figures.
+/// </summary>
 /// <param name="Messages">Kafka messages consumed.</param>
 /// <param name="Records">Records read from them (a message may hold several).</param>
 /// <param name="Malformed">Records that could not be read.</param>
 /// <param name="Suppressed">Connections a suppression matched.</param>
-/// <param name="AlertsWritten">Alerts scored (before delivery).</param>
+/// <param name="AlertsWritten">Alerts scored (before delivery), every rule.</param>
 /// <param name="AlertsDelivered">Alerts the broker acknowledged.</param>
 /// <param name="DeadLettersDelivered">Malformed records the broker acknowledged on the dead-letter topic.</param>
 /// <param name="DeadLettersLogged">Malformed records logged to stderr (no dead-letter topic).</param>
 /// <param name="Pauses">Times consumption paused because the output side was full.</param>
-/// <param name="Score1">Alerts with risk score 1.</param>
-/// <param name="Score2">Alerts with risk score 2.</param>
-/// <param name="Score3">Alerts with risk score 3.</param>
+/// <param name="Score1"><c>non_standard_port</c> alerts with risk score 1.</param>
+/// <param name="Score2"><c>non_standard_port</c> alerts with risk score 2.</param>
+/// <param name="Score3"><c>non_standard_port</c> alerts with risk score 3.</param>
+/// <param name="BeaconAlerts"><c>beacon</c> alerts.</param>
+/// <param name="RdpPortChangeAlerts"><c>rdp_port_change</c> alerts.</param>
 public readonly record struct PipelineTotals(
     long Messages,
     long Records,
@@ -54,4 +62,6 @@ public readonly record struct PipelineTotals(
     long Pauses,
     long Score1,
     long Score2,
-    long Score3);
+    long Score3,
+    long BeaconAlerts,
+    long RdpPortChangeAlerts);

@@ -41,7 +41,7 @@ internal sealed class StatsReporter : IDisposable
 
         foreach (var (partition, value) in lag)
         {
-            line.Append(CultureInfo.InvariantCulture, $" {partition.Topic}[{partition.Partition.Value}]={value}");
+            line.Append(CultureInfo.InvariantCulture, $" {partition}={value}");
         }
 
         if (_pipeline.IsPaused)
@@ -56,6 +56,6 @@ internal sealed class StatsReporter : IDisposable
     public static string Format(PipelineTotals t, double recordsPerSecond) => string.Create(
         CultureInfo.InvariantCulture,
         $"stats: {recordsPerSecond:F0} records/s, {t.Records} records in {t.Messages} messages, " +
-        $"alerts {t.AlertsWritten} (score 3: {t.Score3}, 2: {t.Score2}, 1: {t.Score1}), delivered {t.AlertsDelivered}, " +
+        $"alerts {t.AlertsWritten} (score 3: {t.Score3}, 2: {t.Score2}, 1: {t.Score1}; beacon {t.BeaconAlerts}, rdp_port_change {t.RdpPortChangeAlerts}), delivered {t.AlertsDelivered}, " +
         $"malformed {t.Malformed} (dead-lettered {t.DeadLettersDelivered}, logged {t.DeadLettersLogged}), suppressed {t.Suppressed}");
 }

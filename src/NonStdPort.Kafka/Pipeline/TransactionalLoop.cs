@@ -11,63 +11,55 @@ namespace NonStdPort.Kafka.Pipeline;
 /// is aborted, each partition is sought back to the first record the transaction read and the
 /// detection state is rebuilt, so those records are scored again into the next transaction.
 /// The consumer's committed offsets only ever move by a committed transaction.
+/// <para>
+/// It is a loop of its own rather than a commit strategy of <see cref="ConsumeLoop"/>: the
+/// transaction must hold the outputs as well as the offsets, so they are produced by this
+/// consumer's own producer on this thread, not handed to the shared producer stage; and since a
+/// commit flushes and acknowledges everything at once, the per-record acknowledgement ledger and
+/// the flow control in front of the shared stage have nothing to do (the transaction size limits
+/// bound what is in flight).
+/// </para>
 /// </summary>
 internal sealed class TransactionalLoop
 {
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
 
+    private readonly PipelineContext _context;
     private readonly PipelineOptions _options;
     private readonly ConsumerConfig _config;
     private readonly int _index;
     private readonly MessageScorer _scorer;
-    private readonly PipelineCounters _counters;
     private readonly ShutdownCoordinator _shutdown;
-    private readonly ConcurrentDictionary<TopicPartition, long> _committed;
-    private readonly Action<string> _log;
-    private readonly Action<string> _clientLog;
-    private readonly Action<string> _fail;
     private readonly OutputChunk _chunk;
 
     /// <summary>Per input partition of the open transaction: the first offset it read and the next one to read.</summary>
     private readonly Dictionary<TopicPartition, (long First, long Next)> _read = [];
     private readonly List<TopicPartitionOffset> _offsets = [];
     private OutputTransaction? _transaction;
-    private IConsumer<Ignore, ScoredMessage>? _consumer;
     private long _openedAt;
     private long _records;
     private long _bytes;
     private int _assignedCount;
+    private long _commits;
+    private long _aborts;
 
-    public TransactionalLoop(
-        PipelineOptions options,
-        ConsumerConfig config,
-        int index,
-        Func<IRecordProcessor> processorFactory,
-        PipelineCounters counters,
-        ShutdownCoordinator shutdown,
-        ConcurrentDictionary<TopicPartition, long> committed,
-        Action<string> log,
-        Action<string> clientLog,
-        Action<string> fail)
+    /// <summary>Consumer <paramref name="index"/> of the pipeline (its transactional.id ends in it).</summary>
+    public TransactionalLoop(PipelineContext context, int index)
     {
-        _options = options;
-        _config = config;
+        _context = context;
+        _options = context.Options;
+        _config = KafkaClientConfig.Consumer(context.Options);
+        // Offsets are committed only inside the output transaction.
+        _config.EnableAutoCommit = false;
+        _config.EnableAutoOffsetStore = false;
         _index = index;
-        _scorer = new MessageScorer(processorFactory);
-        _counters = counters;
-        _shutdown = shutdown;
-        _committed = committed;
-        _log = log;
-        _clientLog = clientLog;
-        _fail = fail;
-        _chunk = new ChunkPool(counters, _ => { }, 1).Rent();
+        _scorer = new MessageScorer(context.ProcessorFactory);
+        _shutdown = context.Shutdown;
+        _chunk = context.Pool.Rent();
     }
 
     /// <summary>Partitions this loop holds now.</summary>
     public int AssignedCount => Volatile.Read(ref _assignedCount);
-
-    private long _commits;
-    private long _aborts;
 
     /// <summary>Transactions this loop committed.</summary>
     public long Commits => Interlocked.Read(ref _commits);
@@ -75,43 +67,45 @@ internal sealed class TransactionalLoop
     /// <summary>Transactions this loop aborted (their records were read again).</summary>
     public long Aborts => Interlocked.Read(ref _aborts);
 
+    /// <summary>Adds this loop's scoring totals to <paramref name="total"/> (any thread).</summary>
+    public void AddCountersTo(Core.Detect.EngineCounters total, ref long messages) => _scorer.AddCountersTo(total, ref messages);
+
     public void Run()
     {
         bool stopped = false, committed = false;
         try
         {
-            using var transaction = new OutputTransaction(KafkaClientConfig.TransactionalProducer(_options, _index), _clientLog, _log);
+            using var transaction = KafkaClients.Build(() => new OutputTransaction(KafkaClientConfig.TransactionalProducer(_options, _index), _context.ClientLog, _context.Log));
             _transaction = transaction;
             if (!transaction.Initialize(_shutdown.Stop))
             {
                 if (transaction.Fatal is { } why)
                 {
-                    _fail(why);
+                    _context.Fail(why);
                 }
 
                 return;
             }
 
-            using var consumer = new ConsumerBuilder<Ignore, ScoredMessage>(_config)
+            using var consumer = new ConsumerBuilder<Null, Null>(_config)
                 .SetKeyDeserializer(_scorer.Key)
-                .SetValueDeserializer(_scorer)
-                .SetPartitionsAssignedHandler((_, partitions) => Volatile.Write(ref _assignedCount, _assignedCount + partitions.Count))
+                .SetValueDeserializer(_scorer.Value)
+                .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
                 .SetPartitionsRevokedHandler((c, partitions) => OnRevoked(c, partitions, lost: false))
                 .SetPartitionsLostHandler((c, partitions) => OnRevoked(c, partitions, lost: true))
                 .SetErrorHandler((_, error) =>
                 {
                     if (error.IsFatal)
                     {
-                        _fail("consumer fatal error: " + error.Reason);
+                        _context.Fail("consumer fatal error: " + error.Reason);
                     }
                     else
                     {
-                        _clientLog("kafka: " + error.Reason);
+                        _context.ClientLog("kafka: " + error.Reason);
                     }
                 })
-                .SetLogHandler(KafkaLog.To(_clientLog))
+                .SetLogHandler(KafkaLog.To(_context.ClientLog))
                 .Build();
-            _consumer = consumer;
             consumer.Subscribe(_options.InputTopics);
             while (!_shutdown.Stop.IsCancellationRequested)
             {
@@ -143,13 +137,11 @@ internal sealed class TransactionalLoop
         }
         catch (Exception e) when (e is KafkaException or InvalidOperationException or ArgumentException)
         {
-            _fail("consumer failed: " + e.Message);
+            _context.Fail("consumer failed: " + e.Message);
         }
         finally
         {
             _shutdown.LoopEnded(stopped, committed);
-
-            _consumer = null;
             _transaction = null;
         }
     }
@@ -158,9 +150,9 @@ internal sealed class TransactionalLoop
         _records >= _options.TransactionMaxRecords || _bytes >= _options.TransactionMaxBytes ||
         Environment.TickCount64 - _openedAt >= (long)_options.CommitInterval.TotalMilliseconds;
 
-    private void ConsumeOne(IConsumer<Ignore, ScoredMessage> consumer)
+    private void ConsumeOne(IConsumer<Null, Null> consumer)
     {
-        var result = MessageScorer.Next(consumer, PollTimeout, _log, _fail);
+        var result = MessageScorer.Next(consumer, PollTimeout, _context.Log, _context.Fail);
         if (result?.Message is null)
         {
             return;
@@ -175,12 +167,16 @@ internal sealed class TransactionalLoop
             _bytes = 0;
         }
 
-        var scored = result.Message.Value;
-        _scorer.Count(scored, result, _options.DlqTopic is not null, _counters, _log);
-        _records += scored.Records;
-        _bytes += _scorer.MessageBytes;
         long offset = result.Offset.Value;
         var partition = result.TopicPartition;
+        var scored = _scorer.Score(result.Topic, partition.Partition.Value, offset);
+        _records += scored.Records;
+        _bytes += _scorer.Value.Memory.Length;
+        if (scored.Malformed > 0 && _options.DlqTopic is null)
+        {
+            _scorer.LogMalformed(_context.Log, _context.Counters);
+        }
+
         _read[partition] = _read.TryGetValue(partition, out var span) ? (span.First, offset + 1) : (offset, offset + 1);
         if (scored.Alerts == 0 && (scored.Malformed == 0 || _options.DlqTopic is null))
         {
@@ -188,7 +184,7 @@ internal sealed class TransactionalLoop
         }
 
         _chunk.Records.Clear();
-        _scorer.TakeOutputs(result.Topic, result.Partition.Value, offset, _options.OutputTopic, _options.DlqTopic, _chunk);
+        _scorer.TakeOutputs(_options.OutputTopic, _options.DlqTopic, _chunk);
         foreach (var record in _chunk.Records)
         {
             if (!transaction.Produce(record, _shutdown.Hard))
@@ -202,7 +198,7 @@ internal sealed class TransactionalLoop
     }
 
     /// <summary>Commits the open transaction with the offsets read so far; on abort, rewinds to its first records.</summary>
-    private TransactionEnd End(IConsumer<Ignore, ScoredMessage> consumer, CancellationToken deadline)
+    private TransactionEnd End(IConsumer<Null, Null> consumer, CancellationToken deadline)
     {
         var transaction = _transaction!;
         if (!transaction.IsOpen)
@@ -222,11 +218,11 @@ internal sealed class TransactionalLoop
         {
             case TransactionEnd.Committed:
                 Interlocked.Increment(ref _commits);
-                Interlocked.Add(ref _counters.AlertsDelivered, alerts);
-                Interlocked.Add(ref _counters.DeadLettersDelivered, deadLetters);
+                Interlocked.Add(ref _context.Counters.AlertsDelivered, alerts);
+                Interlocked.Add(ref _context.Counters.DeadLettersDelivered, deadLetters);
                 foreach (var offset in _offsets)
                 {
-                    _committed[offset.TopicPartition] = offset.Offset.Value;
+                    _context.Completed[new PartitionId(offset.Topic, offset.Partition.Value)] = offset.Offset.Value;
                 }
 
                 _read.Clear();
@@ -238,7 +234,7 @@ internal sealed class TransactionalLoop
             default:
                 if (transaction.Fatal is { } why)
                 {
-                    _fail(why);
+                    _context.Fail(why);
                 }
 
                 break;
@@ -251,7 +247,7 @@ internal sealed class TransactionalLoop
     /// After an abort: every partition the transaction read is sought back to its first record,
     /// and the detection state, which has seen those records, is rebuilt from what comes next.
     /// </summary>
-    private void Rewind(IConsumer<Ignore, ScoredMessage> consumer)
+    private void Rewind(IConsumer<Null, Null> consumer)
     {
         foreach (var (partition, span) in _read)
         {
@@ -262,7 +258,7 @@ internal sealed class TransactionalLoop
             catch (KafkaException e)
             {
                 // Not assigned any more: its next owner reads from the committed offset.
-                _log($"cannot seek {partition} back to {span.First}: {e.Error.Reason}");
+                _context.Log($"cannot seek {partition} back to {span.First}: {e.Error.Reason}");
             }
         }
 
@@ -275,14 +271,14 @@ internal sealed class TransactionalLoop
     /// after it. Lost partitions (session expired, fenced) may not be committed any more: the
     /// transaction is aborted and everything it read is read again (the lost partitions by their new owner).
     /// </summary>
-    private void OnRevoked(IConsumer<Ignore, ScoredMessage> consumer, List<TopicPartitionOffset> partitions, bool lost)
+    private void OnRevoked(IConsumer<Null, Null> consumer, List<TopicPartitionOffset> partitions, bool lost)
     {
         var transaction = _transaction;
         if (transaction is { IsOpen: true })
         {
             if (lost)
             {
-                _log($"lost {partitions.Count} partition(s); aborting the open transaction, its records are read again");
+                _context.Log($"lost {partitions.Count} partition(s); aborting the open transaction, its records are read again");
                 if (transaction.Abort(_shutdown.Hard) == TransactionEnd.Aborted)
                 {
                     Interlocked.Increment(ref _aborts);
@@ -304,9 +300,16 @@ internal sealed class TransactionalLoop
         Volatile.Write(ref _assignedCount, Math.Max(0, _assignedCount - partitions.Count));
         // Detection state lives with this consumer's partitions; rebuild it from new records.
         _scorer.ResetState();
+        _context.Log((lost ? "lost " : "revoked ") + PartitionRanges.Format(partitions));
     }
 
-    private static void Serve(IConsumer<Ignore, ScoredMessage> consumer)
+    private void OnAssigned(List<TopicPartition> partitions)
+    {
+        Volatile.Write(ref _assignedCount, _assignedCount + partitions.Count);
+        _context.Log("assigned " + PartitionRanges.Format(partitions));
+    }
+
+    private static void Serve(IConsumer<Null, Null> consumer)
     {
         try
         {

@@ -9,7 +9,7 @@ namespace NonStdPort.Cli.Commands;
 /// <summary>`nonstdport broker`: a local Kafka-protocol cluster for development, demos and tests.</summary>
 internal static class BrokerCommand
 {
-    public static Command Create()
+    public static Command Create(StandardStreams streams)
     {
         var brokers = new Option<int>("--brokers")
         {
@@ -36,7 +36,7 @@ internal static class BrokerCommand
             "  nonstdport broker --topic sysmon:16 --topic alerts:4 &       a local cluster with two topics\n" +
             "  nonstdport broker --brokers 3 | head -1                      three brokers; the address line only\n" +
             "\n" +
-            KafkaExitCodes.HelpText)
+            ExitCodes.HelpText)
         {
             brokers,
             topics,
@@ -47,8 +47,8 @@ internal static class BrokerCommand
             int brokerCount = parseResult.GetValue(brokers);
             if (brokerCount < 1)
             {
-                Console.Error.WriteLine("nonstdport broker: --brokers must be at least 1");
-                return KafkaExitCodes.Usage;
+                streams.Error.WriteLine("nonstdport broker: --brokers must be at least 1");
+                return ExitCodes.UsageOrIo;
             }
 
             var specs = new List<(string Name, int Partitions)>();
@@ -56,8 +56,8 @@ internal static class BrokerCommand
             {
                 if (!TryParseTopic(spec, out string name, out int partitions))
                 {
-                    Console.Error.WriteLine($"nonstdport broker: --topic '{spec}' is not NAME:PARTITIONS with PARTITIONS >= 1");
-                    return KafkaExitCodes.Usage;
+                    streams.Error.WriteLine($"nonstdport broker: --topic '{spec}' is not NAME:PARTITIONS with PARTITIONS >= 1");
+                    return ExitCodes.UsageOrIo;
                 }
 
                 specs.Add((name, partitions));
@@ -70,19 +70,21 @@ internal static class BrokerCommand
                 cluster.CreateTopic(name, partitions);
             }
 
-            Console.Out.WriteLine("bootstrap.servers=" + cluster.BootstrapServers);
-            Console.Out.Flush();
+            streams.OutputText.WriteLine("bootstrap.servers=" + cluster.BootstrapServers);
+            streams.OutputText.Flush();
             foreach (var (name, partitions) in specs)
             {
-                Console.Error.WriteLine($"topic {name}: {partitions} partitions");
+                streams.Error.WriteLine($"topic {name}: {partitions} partitions");
             }
 
-            Console.Error.WriteLine(
+            streams.Error.WriteLine(
                 $"mock cluster with {brokerCount} broker(s) running; each partition keeps at most 5 MiB / 100,000 " +
                 "messages and drops older data. Stop with Ctrl+C or SIGTERM.");
+            // stderr is buffered: the lines above must be seen while the broker runs.
+            streams.Error.Flush();
             stop.Token.WaitHandle.WaitOne();
 
-            return KafkaExitCodes.Ok;
+            return ExitCodes.Ok;
         });
         return command;
     }

@@ -1,9 +1,10 @@
 using System.CommandLine;
 using NonStdPort.Cli.Configuration;
-using NonStdPort.Cli.Run;
+using NonStdPort.Cli.Files;
 using NonStdPort.Core;
 using NonStdPort.Core.Rules;
 using NonStdPort.Kafka.Broker;
+using NonStdPort.Kafka.Demo;
 using NonStdPort.Kafka.Hosting;
 using NonStdPort.Kafka.Pipeline;
 
@@ -42,9 +43,9 @@ internal static class RunCommand
         "  nonstdport run -b kafka:9093 -X security.protocol=SASL_SSL -X sasl.mechanism=PLAIN \\\n" +
         "      -X sasl.username=u -X sasl.password=p                        any librdkafka setting\n" +
         "\n" +
-        KafkaExitCodes.HelpText;
+        ExitCodes.HelpText;
 
-    public static Command Create()
+    public static Command Create(StandardStreams streams)
     {
         var bootstrap = new Option<string?>("--bootstrap-servers", "-b")
         {
@@ -171,13 +172,20 @@ internal static class RunCommand
                 Replay = parse.GetValue(replay),
                 ConfigFile = parse.GetValue(configFile),
             };
-            return Execute(flags, Console.Error);
+            return Execute(flags, streams);
         });
         return command;
     }
 
-    internal static int Execute(RunFlags flags, TextWriter log)
+    internal static int Execute(RunFlags flags, StandardStreams streams)
     {
+        if (streams.Error is StreamWriter buffered)
+        {
+            // A long-running service: each log line must be seen when it is written, not at exit.
+            buffered.AutoFlush = true;
+        }
+
+        TextWriter log = streams.Error;
         RunSettings resolved;
         string? error;
         try
@@ -187,19 +195,19 @@ internal static class RunCommand
         catch (Exception e) when (e is IOException or InvalidDataException or FormatException)
         {
             log.WriteLine($"nonstdport run: cannot read settings: {e.Message}");
-            return KafkaExitCodes.Usage;
+            return ExitCodes.UsageOrIo;
         }
 
         if (error is not null)
         {
             log.WriteLine($"nonstdport run: {error}");
-            return KafkaExitCodes.Usage;
+            return ExitCodes.UsageOrIo;
         }
 
         if (resolved.ReplayPath is { } replayPath && !File.Exists(replayPath))
         {
             log.WriteLine($"nonstdport run: --replay: no such file: {replayPath}");
-            return KafkaExitCodes.Usage;
+            return ExitCodes.UsageOrIo;
         }
 
         RuleSet rules;
@@ -210,25 +218,26 @@ internal static class RunCommand
         catch (Exception e) when (e is RulesFileException or IOException)
         {
             log.WriteLine($"nonstdport run: {e.Message}");
-            return KafkaExitCodes.Usage;
+            return ExitCodes.UsageOrIo;
         }
 
         // The stop is bounded by the shutdown timeout as a whole, whatever blocks inside it.
-        using var stop = new StopSignal(resolved.Pipeline.ShutdownTimeout, KafkaExitCodes.ShutdownIncomplete, log);
+        using var stop = new StopSignal(resolved.Pipeline.ShutdownTimeout, ExitCodes.ShutdownIncomplete, log);
         try
         {
-            return RunAsync(resolved, rules, log, stop.Token).GetAwaiter().GetResult();
+            return RunAsync(resolved, rules, streams, stop.Token).GetAwaiter().GetResult();
         }
-        catch (Exception e) when (e is ArgumentException or Confluent.Kafka.KafkaException or InvalidOperationException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
             // librdkafka rejects unknown or invalid settings when a client is created.
             log.WriteLine($"nonstdport run: {e.Message}");
-            return KafkaExitCodes.Usage;
+            return ExitCodes.UsageOrIo;
         }
     }
 
-    private static async Task<int> RunAsync(RunSettings settings, RuleSet rules, TextWriter log, CancellationToken stop)
+    private static async Task<int> RunAsync(RunSettings settings, RuleSet rules, StandardStreams streams, CancellationToken stop)
     {
+        TextWriter log = streams.Error;
         var options = settings.Pipeline;
         using MockCluster? embedded = options.BootstrapServers is null ? StartEmbedded(options, log) : null;
         if (embedded is not null)
@@ -238,26 +247,27 @@ internal static class RunCommand
 
         using var demoDone = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var pipeline = new KafkaPipeline(options, rules, new EngineOptions(), log);
-        using var echo = embedded is null ? null : new AlertEcho(options, options.OutputTopic, EmbeddedPartitions, Console.OpenStandardOutput(), log);
+        using var echo = embedded is null ? null : new AlertEcho(options, options.OutputTopic, EmbeddedPartitions, streams.Output, log);
         var running = Task.Run(() => pipeline.RunAsync(demoDone.Token));
 
         if (settings.ReplayPath is { } replayPath)
         {
-            Dictionary<Confluent.Kafka.TopicPartition, long> ends;
+            IReadOnlyDictionary<PartitionId, long> ends;
             try
             {
-                ends = await Replay.RunAsync(replayPath, options.InputTopics[0], options, EngineOptions.DefaultMaxRecordBytes, log, stop).ConfigureAwait(false);
+                var reader = await InputOpener.OpenAsync(InputOpener.OpenFile(replayPath), stop).ConfigureAwait(false);
+                ends = await Replay.RunAsync(reader, replayPath, options.InputTopics[0], options, EngineOptions.DefaultMaxRecordBytes, log, stop).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is Confluent.Kafka.KafkaException or IOException)
+            catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException)
             {
                 log.WriteLine($"nonstdport run: --replay failed: {e.Message}");
                 demoDone.Cancel();
                 await running.ConfigureAwait(false);
-                return KafkaExitCodes.Failed;
+                return ExitCodes.Failed;
             }
             catch (OperationCanceledException)
             {
-                ends = [];
+                ends = new Dictionary<PartitionId, long>();
             }
 
             if (echo is not null)
@@ -271,10 +281,10 @@ internal static class RunCommand
         await running.ConfigureAwait(false);
         if (pipeline.Failure is not null)
         {
-            return KafkaExitCodes.Failed;
+            return ExitCodes.Failed;
         }
 
-        return pipeline.StoppedCleanly ? KafkaExitCodes.Ok : KafkaExitCodes.ShutdownIncomplete;
+        return pipeline.StoppedCleanly ? ExitCodes.Ok : ExitCodes.ShutdownIncomplete;
     }
 
     /// <summary>
@@ -315,7 +325,7 @@ internal static class RunCommand
         return cluster;
     }
 
-    private static bool Processed(KafkaPipeline pipeline, Dictionary<Confluent.Kafka.TopicPartition, long> ends)
+    private static bool Processed(KafkaPipeline pipeline, IReadOnlyDictionary<PartitionId, long> ends)
     {
         var committed = pipeline.CommittedOffsets;
         foreach (var (partition, end) in ends)

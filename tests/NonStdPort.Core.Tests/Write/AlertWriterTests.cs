@@ -205,63 +205,25 @@ public sealed class AlertWriterTests
         Assert.Equal(123456789012, source.GetProperty("offset").GetInt64());
     }
 
-    [Theory]
-    [InlineData("sysmon.raw-events_1")]
-    [InlineData("we\"ird\\topic\u0001")]
-    public void A_deferred_alert_is_completed_by_appending_the_Kafka_source(string topic)
-    {
-        WriteOneDeferred(out AlertBatch batch);
-        var message = new System.Buffers.ArrayBufferWriter<byte>();
-        message.Write(batch.Json(batch[0]));
-
-        AlertSource.AppendKafkaSource(message, topic, 3, 42);
-
-        using var doc = JsonDocument.Parse(message.WrittenMemory);
-        JsonElement last = doc.RootElement.EnumerateObject().Last().Value;
-        Assert.Equal("source", doc.RootElement.EnumerateObject().Last().Name);
-        Assert.Equal(topic, last.GetProperty("topic").GetString());
-        Assert.Equal(3, last.GetProperty("partition").GetInt32());
-        Assert.Equal(42, last.GetProperty("offset").GetInt64());
-        Assert.Equal(3, doc.RootElement.GetProperty("risk_score").GetInt32());
-    }
-
-    private static void WriteOneDeferred(out AlertBatch batch)
-    {
-        var held = new ConnectionRecord().Materialize();
-        SysmonRecord view = held.View();
-        NetworkConnection.TryRead(view, out NetworkConnection connection);
-        Verdict verdict = new Scorer(RuleSet.Default).Score(view.Image, connection.Destination, connection.DestinationPort, connection.Direction);
-        batch = new AlertBatch();
-        new AlertWriter().Write(batch, AlertColumns.ForConnection(view, 0, connection, verdict), SourceRef.Deferred);
-
-        string open = Encoding.UTF8.GetString(batch.Json(batch[0]));
-        Assert.DoesNotContain("\"source\"", open);
-        Assert.Matches("\"rule\":\"non_standard_port\",\"timestamp\":\"[^\"]+\",\"detected_at\":\"[^\"]+\",\"alert_id\":\"[0-9a-f]{16}\"$", open);
-    }
-
     [Fact]
-    public void Writing_and_completing_alerts_allocates_nothing_once_warm()
+    public void Writing_alerts_allocates_nothing_once_warm()
     {
         var held = new ConnectionRecord().Materialize();
         var batch = new AlertBatch(1 << 20);
-        var message = new System.Buffers.ArrayBufferWriter<byte>(1 << 16);
         var writer = new AlertWriter();
         var file = SourceRef.FromFile("events.json", 1);
-        var deferred = SourceRef.Deferred;
+        var kafka = SourceRef.FromKafka("sysmon-raw", 1, 99);
 
         void WriteMany()
         {
             batch.Clear();
-            message.ResetWrittenCount();
             SysmonRecord view = held.View();
             NetworkConnection.TryRead(view, out NetworkConnection connection);
             var verdict = new Verdict(true, true, 3, NotAlertReason.None);
             for (int i = 0; i < 50; i++)
             {
-                writer.Write(batch, AlertColumns.ForConnection(view, 638000000000000000, connection, verdict), (i & 1) == 0 ? file : deferred);
+                writer.Write(batch, AlertColumns.ForConnection(view, 638000000000000000, connection, verdict), (i & 1) == 0 ? file : kafka);
             }
-
-            AlertSource.AppendKafkaSource(message, "sysmon-raw", 1, 99);
         }
 
         AllocationAssert.None(WriteMany, iterations: 200);

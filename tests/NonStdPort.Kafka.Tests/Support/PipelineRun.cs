@@ -9,9 +9,9 @@ internal sealed class PipelineRun : IDisposable
     private readonly StringWriter _log = new();
     private readonly Task<PipelineTotals> _task;
 
-    public PipelineRun(PipelineOptions options, Func<IRecordProcessor>? processor = null)
+    public PipelineRun(PipelineOptions options, Func<IRecordProcessor>? processor = null, Func<Action<string>, ICommitStrategy>? commit = null)
     {
-        Pipeline = new KafkaPipeline(options, processor ?? (() => new FakeProcessor()), TextWriter.Synchronized(_log));
+        Pipeline = new KafkaPipeline(options, processor ?? (() => new FakeProcessor()), TextWriter.Synchronized(_log), commit);
         _task = Task.Run(() => Pipeline.RunAsync(_stop.Token));
     }
 
@@ -38,11 +38,11 @@ internal sealed class PipelineRun : IDisposable
             {
                 Assert.True(_task.IsCompleted is false || _task.Exception is null, "pipeline crashed: " + _task.Exception);
                 var committed = Pipeline.CommittedOffsets;
-                return ends.All(e => e.Value == 0 || (committed.TryGetValue(new Confluent.Kafka.TopicPartition(topic, e.Key), out long c) && c >= e.Value));
+                return ends.All(e => e.Value == 0 || (committed.TryGetValue(new PartitionId(topic, e.Key), out long c) && c >= e.Value));
             },
             timeout,
             () => $"input offsets of {topic} stored up to its end; totals {Pipeline.Totals}, paused {Pipeline.IsPaused}, " +
-                  $"committed {string.Join(" ", Pipeline.CommittedOffsets.Select(c => $"{c.Key.Partition.Value}={c.Value}"))}, " +
+                  $"committed {string.Join(" ", Pipeline.CommittedOffsets.Select(c => $"{c.Key.Partition}={c.Value}"))}, " +
                   $"ends {string.Join(" ", ends.Select(e => $"{e.Key}={e.Value}"))}; log:\n{Log}");
 
     public void Dispose()

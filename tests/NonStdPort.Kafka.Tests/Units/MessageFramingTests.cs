@@ -32,7 +32,7 @@ public sealed class MessageFramingTests
         var processor = new RecordingProcessor();
         var scorer = new MessageScorer(() => processor);
 
-        ScoredMessage scored = scorer.Deserialize(Encoding.UTF8.GetBytes(message), isNull: false, SerializationContext.Empty);
+        ScoredMessage scored = Score(scorer, message);
 
         Assert.Equal(records, processor.Records);
         Assert.Equal(records.Length, scored.Records);
@@ -45,17 +45,25 @@ public sealed class MessageFramingTests
         var scorer = new MessageScorer(() => processor, maxRecordBytes: 64);
         string message = "{\"a\":1}\n" + new string('x', 500) + "\n{\"b\":2}\n";
 
-        ScoredMessage scored = scorer.Deserialize(Encoding.UTF8.GetBytes(message), isNull: false, SerializationContext.Empty);
+        ScoredMessage scored = Score(scorer, message);
 
         Assert.Equal(["{\"a\":1}", "{\"b\":2}"], processor.Records);
         Assert.Equal(1, scored.Malformed);
         Assert.Equal(MalformedReason.Oversize, Assert.Single(scorer.MalformedRecords).Reason);
     }
 
+    private static ScoredMessage Score(MessageScorer scorer, string message)
+    {
+        scorer.Value.Deserialize(Encoding.UTF8.GetBytes(message), isNull: false, SerializationContext.Empty);
+        return scorer.Score("in", 0, 7);
+    }
+
     /// <summary>Remembers each record it is handed; never alerts.</summary>
     private sealed class RecordingProcessor : IRecordProcessor
     {
         public List<string> Records { get; } = [];
+
+        public EngineCounters Counters { get; } = new();
 
         public RecordOutcome Process(ReadOnlySpan<byte> record, in SourceRef source, AlertBatch output)
         {

@@ -1,23 +1,27 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Confluent.Kafka;
-using NonStdPort.Cli.Files;
 using NonStdPort.Core.Frame;
 using NonStdPort.Core.Read;
 using NonStdPort.Kafka.Pipeline;
 
-namespace NonStdPort.Cli.Run;
+namespace NonStdPort.Kafka.Demo;
 
 /// <summary>
 /// <c>run --replay FILE</c>: produces a file's records (NDJSON, XML events, gzip; framed like
 /// <c>score</c> frames them) into the input topic, one record per message, keyed by the record's
 /// host name so that every record of a host lands in one partition (stateful detections need that).
 /// </summary>
-internal static class Replay
+public static class Replay
 {
-    /// <summary>Produces every record and waits for the broker; returns the end offset per partition written to.</summary>
-    public static async Task<Dictionary<TopicPartition, long>> RunAsync(
-        string path, string topic, PipelineOptions options, int maxRecordBytes, TextWriter log, CancellationToken cancellationToken)
+    /// <summary>
+    /// Produces every record of <paramref name="reader"/> (the opened, decompressed file
+    /// <paramref name="path"/>) and waits for the broker; returns the end offset per partition
+    /// written to. Throws <see cref="IOException"/> when the broker refused a record and
+    /// <see cref="ArgumentException"/> when librdkafka rejects a setting.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<PartitionId, long>> RunAsync(
+        PipeReader reader, string path, string topic, PipelineOptions options, int maxRecordBytes, TextWriter log, CancellationToken cancellationToken)
     {
         var config = new ProducerConfig(KafkaClientConfig.Client(options).ToDictionary(kv => kv.Key, kv => kv.Value))
         {
@@ -25,9 +29,8 @@ internal static class Replay
             Acks = Acks.All,
             LingerMs = 5,
         };
-        using var producer = new ProducerBuilder<byte[]?, byte[]>(config).SetLogHandler(KafkaLog.To(log.WriteLine)).Build();
+        using var producer = KafkaClients.Build(() => new ProducerBuilder<byte[]?, byte[]>(config).SetLogHandler(KafkaLog.To(log.WriteLine)).Build());
         var sink = new ProduceSink(producer, topic, maxRecordBytes, log);
-        PipeReader reader = await InputOpener.OpenAsync(InputOpener.OpenFile(path), cancellationToken).ConfigureAwait(false);
         try
         {
             var framer = new RecordFramer(maxRecordBytes);
@@ -50,7 +53,7 @@ internal static class Replay
         producer.Flush(cancellationToken);
         if (sink.Failure is { } failure)
         {
-            throw new KafkaException(failure);
+            throw new IOException($"the broker refused a record: {failure.Reason}");
         }
 
         log.WriteLine($"replayed {sink.Records} records from {path} into {topic}");
@@ -62,7 +65,7 @@ internal static class Replay
         private readonly RecordReader _reader = new(maxRecordBytes);
         private readonly object _gate = new();
 
-        public Dictionary<TopicPartition, long> Ends { get; } = [];
+        public Dictionary<PartitionId, long> Ends { get; } = [];
 
         public Error? Failure { get; private set; }
 
@@ -101,9 +104,10 @@ internal static class Replay
                 }
 
                 long end = report.Offset.Value + 1;
-                if (!Ends.TryGetValue(report.TopicPartition, out long known) || known < end)
+                var partition = new PartitionId(report.Topic, report.Partition.Value);
+                if (!Ends.TryGetValue(partition, out long known) || known < end)
                 {
-                    Ends[report.TopicPartition] = end;
+                    Ends[partition] = end;
                 }
             }
         }

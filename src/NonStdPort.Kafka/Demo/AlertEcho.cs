@@ -1,13 +1,13 @@
 using Confluent.Kafka;
 using NonStdPort.Kafka.Pipeline;
 
-namespace NonStdPort.Cli.Run;
+namespace NonStdPort.Kafka.Demo;
 
 /// <summary>
 /// The embedded demo's last step: reads the alerts back from the output topic, from the
 /// beginning, and writes each one to stdout as a line of JSON.
 /// </summary>
-internal sealed class AlertEcho : IDisposable
+public sealed class AlertEcho : IDisposable
 {
     private readonly IConsumer<Ignore, byte[]> _consumer;
     private readonly Stream _stdout;
@@ -15,6 +15,7 @@ internal sealed class AlertEcho : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private long _count;
 
+    /// <summary>Starts reading <paramref name="topic"/>'s <paramref name="partitions"/> partitions from the beginning onto <paramref name="stdout"/>.</summary>
     public AlertEcho(PipelineOptions options, string topic, int partitions, Stream stdout, TextWriter log)
     {
         var config = new ConsumerConfig(KafkaClientConfig.Client(options).ToDictionary(kv => kv.Key, kv => kv.Value))
@@ -25,7 +26,7 @@ internal sealed class AlertEcho : IDisposable
             // With --guarantee exactly-once, alerts of an aborted transaction are never shown.
             IsolationLevel = IsolationLevel.ReadCommitted,
         };
-        _consumer = new ConsumerBuilder<Ignore, byte[]>(config).SetLogHandler(KafkaLog.To(log.WriteLine)).Build();
+        _consumer = KafkaClients.Build(() => new ConsumerBuilder<Ignore, byte[]>(config).SetLogHandler(KafkaLog.To(log.WriteLine)).Build());
         _consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
         _stdout = stdout;
         _thread = new Thread(Run) { IsBackground = true, Name = "nonstdport-echo" };
@@ -35,6 +36,7 @@ internal sealed class AlertEcho : IDisposable
     /// <summary>Alerts written to stdout so far.</summary>
     public long Count => Interlocked.Read(ref _count);
 
+    /// <summary>Stops reading and closes the reader.</summary>
     public void Dispose()
     {
         _stop.Cancel();
