@@ -67,6 +67,18 @@ internal static partial class LibRdKafkaMock
     [LibraryImport(Library, EntryPoint = "rd_kafka_mock_partition_set_leader", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int PartitionSetLeader(nint mcluster, string topic, int partition, int brokerId);
 
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_broker_set_down")]
+    internal static partial int BrokerSetDown(nint mcluster, int brokerId);
+
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_broker_set_up")]
+    internal static partial int BrokerSetUp(nint mcluster, int brokerId);
+
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_coordinator_set", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int CoordinatorSet(nint mcluster, string keyType, string key, int brokerId);
+
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_push_request_errors_array")]
+    internal static partial void PushRequestErrorsArray(nint mcluster, short apiKey, nuint count, int[] errors);
+
     [LibraryImport(Library, EntryPoint = "rd_kafka_mock_group_initial_rebalance_delay_ms")]
     internal static partial void GroupInitialRebalanceDelayMs(nint mcluster, int delayMs);
 

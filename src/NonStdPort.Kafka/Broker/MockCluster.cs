@@ -103,6 +103,34 @@ public sealed class MockCluster : IDisposable
         }
     }
 
+    /// <summary>
+    /// Takes broker <paramref name="brokerId"/> (1-based) down: its connections close and new ones
+    /// are refused until <see cref="SetBrokerUp"/>, so its partitions cannot be reached.
+    /// </summary>
+    public void SetBrokerDown(int brokerId) => Call(c => LibRdKafkaMock.BrokerSetDown(c, brokerId), $"take broker {brokerId} down");
+
+    /// <summary>Brings broker <paramref name="brokerId"/> back up.</summary>
+    public void SetBrokerUp(int brokerId) => Call(c => LibRdKafkaMock.BrokerSetUp(c, brokerId), $"bring broker {brokerId} up");
+
+    /// <summary>
+    /// Makes broker <paramref name="brokerId"/> the coordinator of a group (<paramref name="keyType"/>
+    /// <c>group</c>) or a transactional.id (<c>transaction</c>).
+    /// </summary>
+    public void SetCoordinator(string keyType, string key, int brokerId) =>
+        Call(c => LibRdKafkaMock.CoordinatorSet(c, keyType, key, brokerId), $"set the {keyType} coordinator of {key}");
+
+    /// <summary>
+    /// Makes the next requests of Kafka API <paramref name="apiKey"/> (from any client) fail with
+    /// <paramref name="errors"/>, one per request, in order (fault injection).
+    /// </summary>
+    public void PushRequestErrors(short apiKey, params int[] errors)
+    {
+        lock (_gate)
+        {
+            LibRdKafkaMock.PushRequestErrorsArray(Live(), apiKey, (nuint)errors.Length, errors);
+        }
+    }
+
     /// <summary>Stops the cluster; its data is gone.</summary>
     public void Dispose()
     {
@@ -112,6 +140,18 @@ public sealed class MockCluster : IDisposable
             {
                 LibRdKafkaMock.Destroy(_handle);
                 _handle = 0;
+            }
+        }
+    }
+
+    private void Call(Func<nint, int> call, string what)
+    {
+        lock (_gate)
+        {
+            int err = call(Live());
+            if (err != 0)
+            {
+                throw new InvalidOperationException($"Could not {what}: {LibRdKafkaMock.Describe(err)}");
             }
         }
     }

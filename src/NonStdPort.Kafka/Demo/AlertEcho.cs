@@ -22,8 +22,9 @@ public sealed class AlertEcho : IDisposable
         {
             GroupId = options.GroupId + "-echo",
             EnableAutoCommit = false,
-            // Only committed (acknowledged, with idempotence) alerts are visible; fine for a demo.
             AutoOffsetReset = AutoOffsetReset.Earliest,
+            // With --guarantee exactly-once, alerts of an aborted transaction are never shown.
+            IsolationLevel = IsolationLevel.ReadCommitted,
         };
         _consumer = KafkaClients.Build(() => new ConsumerBuilder<Ignore, byte[]>(config).SetLogHandler(KafkaLog.To(log.WriteLine)).Build());
         _consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));

@@ -15,15 +15,35 @@ internal static class ClientSettingsPolicy
         ["acks"] = "all",
     };
 
+    /// <summary>Settings exactly-once owns in addition: offsets go only through the transaction.</summary>
+    private static readonly Dictionary<string, string> FixedForTransactions = new(StringComparer.Ordinal)
+    {
+        ["enable.auto.commit"] = "false",
+        ["isolation.level"] = "read_committed",
+    };
+
     /// <summary>An error message when a setting would break the guarantee, else null.</summary>
-    public static string? Check(IReadOnlyDictionary<string, string> settings)
+    public static string? Check(IReadOnlyDictionary<string, string> settings, DeliveryGuarantee guarantee = DeliveryGuarantee.AtLeastOnce)
     {
         foreach (var (key, value) in settings)
         {
+            if (guarantee == DeliveryGuarantee.ExactlyOnce)
+            {
+                if (key == "transactional.id")
+                {
+                    return "-X transactional.id is not allowed: it is derived from --group-id and --instance-id";
+                }
+
+                if (FixedForTransactions.TryGetValue(key, out string? needed) && !string.Equals(value, needed, StringComparison.OrdinalIgnoreCase))
+                {
+                    return $"-X {key}={value} is not allowed: exactly-once needs {key}={needed}";
+                }
+            }
+
             if (Fixed.TryGetValue(key, out string? required) && !string.Equals(value, required, StringComparison.OrdinalIgnoreCase)
                 && !(key == "acks" && value == "-1"))
             {
-                return $"-X {key}={value} is not allowed: the at-least-once guarantee needs {key}={required}";
+                return $"-X {key}={value} is not allowed: the delivery guarantee needs {key}={required}";
             }
 
             if (key is "group.id" or "bootstrap.servers")

@@ -105,15 +105,7 @@ internal sealed class ConsumeLoop
         }
         finally
         {
-            if (!stoppedSignalled)
-            {
-                shutdown.ConsumerStopped();
-            }
-
-            if (!committedSignalled)
-            {
-                shutdown.ConsumerGone();
-            }
+            shutdown.LoopEnded(stoppedSignalled, committedSignalled);
 
             _consumer = null;
         }
@@ -121,25 +113,7 @@ internal sealed class ConsumeLoop
 
     private void ConsumeOne(IConsumer<Null, Null> consumer)
     {
-        ConsumeResult<Null, Null>? result;
-        try
-        {
-            result = consumer.Consume(PollTimeout);
-        }
-        catch (ConsumeException e)
-        {
-            if (e.Error.IsFatal)
-            {
-                _context.Fail("consumer failed: " + e.Error.Reason);
-            }
-            else
-            {
-                _context.Log("consume error: " + e.Error.Reason);
-            }
-
-            return;
-        }
-
+        var result = MessageScorer.Next(consumer, PollTimeout, _context.Log, _context.Fail);
         if (result?.Message is null)
         {
             return;
@@ -151,7 +125,7 @@ internal sealed class ConsumeLoop
         var scored = _scorer.Score(result.Topic, partition, offset);
         if (scored.Malformed > 0 && options.DlqTopic is null)
         {
-            LogMalformed(result.Topic, partition, offset);
+            _scorer.LogMalformed(_context.Log, _context.Counters);
         }
 
         bool hasOutputs = scored.Alerts > 0 || (scored.Malformed > 0 && options.DlqTopic is not null);
@@ -165,15 +139,6 @@ internal sealed class ConsumeLoop
         _scorer.TakeOutputs(options.OutputTopic, options.DlqTopic, chunk);
         chunk.Bind(tracker, sequence);
         _flow.Send(chunk);
-    }
-
-    private void LogMalformed(string topic, int partition, long offset)
-    {
-        foreach (var (reason, _) in _scorer.MalformedRecords)
-        {
-            _context.Log($"{topic}[{partition}]@{offset}: {MessageScorer.Describe(reason)}");
-            Interlocked.Increment(ref _context.Counters.DeadLettersLogged);
-        }
     }
 
     /// <summary>

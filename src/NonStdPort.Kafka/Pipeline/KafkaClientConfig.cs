@@ -24,6 +24,8 @@ internal static class KafkaClientConfig
         Apply(config, options);
         config.GroupId = options.GroupId;
         // How offsets are committed is the commit strategy's to set (ICommitStrategy.Configure).
+        // Records of open or aborted transactions upstream are never scored.
+        config.IsolationLevel = IsolationLevel.ReadCommitted;
         return config;
     }
 
@@ -40,6 +42,17 @@ internal static class KafkaClientConfig
         Apply(config, options);
         config.EnableIdempotence = true;
         config.Acks = Acks.All;
+        return config;
+    }
+
+    /// <summary>
+    /// The transactional producer of consumer <paramref name="consumer"/> (exactly-once): the
+    /// same settings as <see cref="Producer"/> plus its transactional.id.
+    /// </summary>
+    public static ProducerConfig TransactionalProducer(PipelineOptions options, int consumer)
+    {
+        var config = Producer(options);
+        config.TransactionalId = options.TransactionalId(consumer);
         return config;
     }
 

@@ -8,7 +8,8 @@ using NonStdPort.Core.Rules;
 namespace NonStdPort.Kafka.Pipeline;
 
 /// <summary>
-/// Kafka → score → Kafka, at least once. <see cref="PipelineOptions.Consumers"/> consumers in one
+/// Kafka → score → Kafka, at least once (or exactly once, see <see cref="TransactionalLoop"/>).
+/// <see cref="PipelineOptions.Consumers"/> consumers in one
 /// group (cooperative-sticky), each on its own thread, score records as they are consumed;
 /// their alerts and dead letters go through a bounded channel to one shared idempotent producer
 /// (acks=all). An input offset is stored only after every output of it and of all earlier
@@ -25,6 +26,7 @@ public sealed class KafkaPipeline
     private readonly object _logGate = new();
     private readonly RepeatLimiter _kafkaLog;
     private ConsumeLoop[] _loops = [];
+    private TransactionalLoop[] _transactional = [];
     private string? _failure;
     private ShutdownCoordinator? _shutdown;
 
@@ -114,9 +116,20 @@ public sealed class KafkaPipeline
                 count += loop.AssignedCount;
             }
 
+            foreach (var loop in Volatile.Read(ref _transactional))
+            {
+                count += loop.AssignedCount;
+            }
+
             return count;
         }
     }
+
+    /// <summary>Exactly-once: transactions committed so far.</summary>
+    public long TransactionsCommitted => SumTransactional(static loop => loop.Commits);
+
+    /// <summary>Exactly-once: transactions aborted so far (their records were read and scored again).</summary>
+    public long TransactionsAborted => SumTransactional(static loop => loop.Aborts);
 
     /// <summary>The offset stored for commit per input partition (the next record to read).</summary>
     public IReadOnlyDictionary<PartitionId, long> CommittedOffsets => _completed;
@@ -152,6 +165,12 @@ public sealed class KafkaPipeline
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var shutdown = new ShutdownCoordinator(stop, _options.Consumers, _options.ShutdownTimeout);
         _shutdown = shutdown;
+        if (_options.Guarantee == DeliveryGuarantee.ExactlyOnce)
+        {
+            await RunTransactionalAsync(shutdown).ConfigureAwait(false);
+            return Finish(shutdown, clock);
+        }
+
         var channel = Channel.CreateBounded<OutputChunk>(new BoundedChannelOptions(_options.MaxPendingMessages)
         {
             SingleReader = true,
@@ -194,11 +213,65 @@ public sealed class KafkaPipeline
             await Task.Run(() => thread.Join()).ConfigureAwait(false);
         }
 
+        return Finish(shutdown, clock);
+    }
+
+    /// <summary>
+    /// Exactly-once: each consumer has its own transactional producer and produces on its own
+    /// thread, so there is no shared producer stage; the loops commit before they leave.
+    /// </summary>
+    private async Task RunTransactionalAsync(ShutdownCoordinator shutdown)
+    {
+        using var watch = KafkaClients.Build(() => new BrokerWatch(_options, KafkaClientConfig.Client(_options), _kafkaLog.Write, Fail));
+        // No shared producer stage: the hand-off channel is closed from the start, nothing may go there.
+        var unused = Channel.CreateBounded<OutputChunk>(1);
+        unused.Writer.TryComplete();
+        var context = new PipelineContext(
+            _options, _processorFactory, unused.Writer, () => 0, new ChunkPool(_counters, _ => { }, _options.Consumers), _counters, shutdown, _completed, Log, _kafkaLog.Write, Fail);
+        var loops = new TransactionalLoop[_options.Consumers];
+        var threads = new Thread[loops.Length];
+        for (int i = 0; i < loops.Length; i++)
+        {
+            loops[i] = new TransactionalLoop(context, i);
+            threads[i] = new Thread(loops[i].Run) { IsBackground = true, Name = $"nonstdport-consume-{i}" };
+        }
+
+        Volatile.Write(ref _transactional, loops);
+        foreach (var thread in threads)
+        {
+            thread.Start();
+        }
+
+        using var stats = _options.StatsInterval > TimeSpan.Zero ? new StatsReporter(this, _options.StatsInterval, Log) : null;
+        await Task.Run(shutdown.WaitConsumersStopped).ConfigureAwait(false);
+        shutdown.ProducerDrained();
+        foreach (var thread in threads)
+        {
+            await Task.Run(() => thread.Join()).ConfigureAwait(false);
+        }
+    }
+
+    private long SumTransactional(Func<TransactionalLoop, long> value)
+    {
+        long sum = 0;
+        foreach (var loop in Volatile.Read(ref _transactional))
+        {
+            sum += value(loop);
+        }
+
+        return sum;
+    }
+
+    private PipelineTotals Finish(ShutdownCoordinator shutdown, System.Diagnostics.Stopwatch clock)
+    {
         _shutdown = null;
         StoppedCleanly = shutdown.Completed;
         var totals = Totals;
+        string transactions = _options.Guarantee == DeliveryGuarantee.ExactlyOnce
+            ? $", transactions {TransactionsCommitted} committed, {TransactionsAborted} aborted"
+            : "";
         Log("summary: " + StatsReporter.Format(totals, totals.Records / Math.Max(clock.Elapsed.TotalSeconds, 1e-3))[7..] +
-            $", {clock.Elapsed.TotalSeconds:F1} s" + (Failure is { } failure ? ", failed: " + failure : ""));
+            transactions + $", {clock.Elapsed.TotalSeconds:F1} s" + (Failure is { } failure ? ", failed: " + failure : ""));
         return totals;
     }
 
@@ -206,6 +279,11 @@ public sealed class KafkaPipeline
     {
         var total = new EngineCounters();
         foreach (var loop in Volatile.Read(ref _loops))
+        {
+            loop.AddCountersTo(total, ref messages);
+        }
+
+        foreach (var loop in Volatile.Read(ref _transactional))
         {
             loop.AddCountersTo(total, ref messages);
         }

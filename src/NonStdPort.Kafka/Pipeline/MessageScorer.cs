@@ -160,6 +160,44 @@ internal sealed class MessageScorer
         messages += Volatile.Read(ref _messages);
     }
 
+    /// <summary>
+    /// Without a dead-letter topic: logs each malformed record of the last message as
+    /// <c>TOPIC[P]@OFFSET: reason</c> and counts it.
+    /// </summary>
+    public void LogMalformed(Action<string> log, PipelineCounters counters)
+    {
+        foreach (var (reason, _) in _malformed)
+        {
+            log($"{_topic}[{_partition}]@{_offset}: {Describe(reason)}");
+            Interlocked.Increment(ref counters.DeadLettersLogged);
+        }
+    }
+
+    /// <summary>
+    /// One <c>Consume</c> call: a non-fatal consume error is logged and gives null, a fatal one
+    /// fails the pipeline.
+    /// </summary>
+    public static ConsumeResult<Null, Null>? Next(IConsumer<Null, Null> consumer, TimeSpan timeout, Action<string> log, Action<string> fail)
+    {
+        try
+        {
+            return consumer.Consume(timeout);
+        }
+        catch (ConsumeException e)
+        {
+            if (e.Error.IsFatal)
+            {
+                fail("consumer failed: " + e.Error.Reason);
+            }
+            else
+            {
+                log("consume error: " + e.Error.Reason);
+            }
+
+            return null;
+        }
+    }
+
     /// <summary>The reason written for a record the engine failed on.</summary>
     public static string Describe(MalformedReason reason) =>
         reason == MalformedReason.None ? "internal error while scoring" : MalformedReasons.Describe(reason);

@@ -1,5 +1,18 @@
 namespace NonStdPort.Kafka.Pipeline;
 
+/// <summary>What a crash or rebalance may do to the output.</summary>
+public enum DeliveryGuarantee
+{
+    /// <summary>Nothing is lost; work since the last commit may be produced again.</summary>
+    AtLeastOnce,
+
+    /// <summary>
+    /// Alerts, dead letters and input offsets are written in one Kafka transaction: a
+    /// read_committed reader sees every output exactly once.
+    /// </summary>
+    ExactlyOnce,
+}
+
 /// <summary>
 /// Everything <c>nonstdport run</c> needs to know, immutable. Defaults live here and nowhere else;
 /// configuration files, environment variables and flags only override them.
@@ -57,6 +70,33 @@ public sealed record PipelineOptions
     /// </summary>
     public int MaxPendingMessages { get; init; } = 1024;
 
+    /// <summary>At-least-once (the default) or exactly-once.</summary>
+    public DeliveryGuarantee Guarantee { get; init; } = DeliveryGuarantee.AtLeastOnce;
+
+    /// <summary>
+    /// Names this instance within its group for exactly-once: the transactional.id of consumer
+    /// <c>i</c> is <c>GROUP.INSTANCE.i</c>. It must stay the same across restarts of one
+    /// instance (so the restart aborts what the killed process left open) and differ between
+    /// instances of a group (the same id fences the other instance). Default: the host name.
+    /// </summary>
+    public string InstanceId { get; init; } = Environment.MachineName;
+
+    /// <summary>Exactly-once: a transaction is committed after at most this long.</summary>
+    public TimeSpan CommitInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Exactly-once: a transaction is committed once it holds this many input records.</summary>
+    public int TransactionMaxRecords { get; init; } = 10_000;
+
+    /// <summary>
+    /// Exactly-once: a transaction is committed once its input messages hold this many bytes
+    /// (kept well below the producer's 64 MiB queue, so a transaction never waits for room).
+    /// </summary>
+    public long TransactionMaxBytes { get; init; } = 16L * 1024 * 1024;
+
+    /// <summary>The transactional.id of consumer <paramref name="consumer"/> of this instance.</summary>
+    public string TransactionalId(int consumer) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{GroupId}.{InstanceId}.{consumer}");
+
     /// <summary>Where the consumer starts when its group has no committed offset (<c>earliest</c> loses nothing).</summary>
     public string AutoOffsetReset { get; init; } = "earliest";
 
@@ -111,6 +151,19 @@ public sealed record PipelineOptions
             return "max pending messages must be at least 1";
         }
 
-        return ClientSettingsPolicy.Check(ClientSettings);
+        if (Guarantee == DeliveryGuarantee.ExactlyOnce)
+        {
+            if (string.IsNullOrWhiteSpace(InstanceId))
+            {
+                return "the instance id is empty";
+            }
+
+            if (CommitInterval <= TimeSpan.Zero || TransactionMaxRecords < 1 || TransactionMaxBytes < 1)
+            {
+                return "the commit interval and the transaction size limits must be positive";
+            }
+        }
+
+        return ClientSettingsPolicy.Check(ClientSettings, Guarantee);
     }
 }

@@ -94,6 +94,20 @@ internal sealed class ShutdownCoordinator : IDisposable
         }
     }
 
+    /// <summary>A loop's thread ends: signals the steps it did not get to, so that nobody waits for them.</summary>
+    public void LoopEnded(bool stopped, bool committed)
+    {
+        if (!stopped)
+        {
+            ConsumerStopped();
+        }
+
+        if (!committed)
+        {
+            ConsumerGone();
+        }
+    }
+
     public void Dispose()
     {
         _consumersCommitted.Dispose();

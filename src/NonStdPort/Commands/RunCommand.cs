@@ -10,7 +10,7 @@ using NonStdPort.Kafka.Pipeline;
 
 namespace NonStdPort.Cli.Commands;
 
-/// <summary>`nonstdport run`: Kafka → score → Kafka, at least once.</summary>
+/// <summary>`nonstdport run`: Kafka → score → Kafka, at least once or exactly once.</summary>
 internal static class RunCommand
 {
     /// <summary>Partitions of each topic the embedded broker creates.</summary>
@@ -22,7 +22,10 @@ internal static class RunCommand
         "all earlier records of its partition has been acknowledged by the broker. A message may hold one record " +
         "or several separated by newlines. Alerts are keyed by host name with headers risk_score and technique; " +
         "malformed records go unchanged to --dlq-topic with headers reason, source_topic, source_partition and " +
-        "source_offset (without one they are logged to stderr and counted). Settings come from appsettings.json " +
+        "source_offset (without one they are logged to stderr and counted). With --guarantee exactly-once, each " +
+        "consumer writes its alerts, dead letters and input offsets in one Kafka transaction (committed every " +
+        "--commit-interval): a reader with isolation.level=read_committed sees every alert exactly once, across " +
+        "crashes, restarts and rebalances. Settings come from appsettings.json " +
         "(or --config), then NONSTDPORT_* environment variables (NONSTDPORT_BootstrapServers, " +
         "NONSTDPORT_InputTopics__0, NONSTDPORT_Kafka__security.protocol, ...), then these flags. With no bootstrap " +
         "servers anywhere, an embedded mock broker starts in this process (for trying it out: 5 MiB / 100,000 " +
@@ -102,6 +105,34 @@ internal static class RunCommand
             Description = "Consumers in this process, each scoring its partitions on its own thread. Default: one per core.",
             HelpName = "N",
         };
+        var guarantee = new Option<string?>("--guarantee")
+        {
+            Description = "at-least-once (default) or exactly-once: alerts, dead letters and input offsets in one Kafka " +
+                          "transaction per consumer; consumers of the output must read with isolation.level=read_committed.",
+            HelpName = "GUARANTEE",
+        };
+        guarantee.AcceptOnlyFromAmong([.. RunSettingsLoader.Guarantees]);
+        var instanceId = new Option<string?>("--instance-id")
+        {
+            Description = "Exactly-once: this instance's name in its group; consumer i's transactional.id is GROUP.INSTANCE.i. " +
+                          "Keep it across restarts of one instance, give every instance its own. Default: the host name.",
+            HelpName = "NAME",
+        };
+        var commitInterval = new Option<string?>("--commit-interval")
+        {
+            Description = "Exactly-once: longest a transaction stays open before it is committed (alerts become visible). Default: 100ms.",
+            HelpName = "DURATION",
+        };
+        var transactionMaxRecords = new Option<string?>("--transaction-max-records")
+        {
+            Description = "Exactly-once: commit once a transaction holds this many input records. Default: 10000.",
+            HelpName = "N",
+        };
+        var transactionMaxBytes = new Option<string?>("--transaction-max-bytes")
+        {
+            Description = "Exactly-once: commit once a transaction's input messages hold this many bytes. Default: 16777216 (16 MiB).",
+            HelpName = "BYTES",
+        };
         var replay = new Option<string?>("--replay")
         {
             Description = "First produce this file's records (NDJSON, XML events, gzip) into the first input topic, keyed by host name.",
@@ -115,7 +146,8 @@ internal static class RunCommand
 
         var command = new Command("run", Description)
         {
-            bootstrap, inputs, group, output, dlq, rules, settings, statsInterval, shutdownTimeout, connectTimeout, consumers, replay, configFile,
+            bootstrap, inputs, group, output, dlq, rules, settings, statsInterval, shutdownTimeout, connectTimeout, consumers,
+            guarantee, instanceId, commitInterval, transactionMaxRecords, transactionMaxBytes, replay, configFile,
         };
         command.SetAction(parse =>
         {
@@ -132,6 +164,11 @@ internal static class RunCommand
                 ShutdownTimeout = parse.GetValue(shutdownTimeout),
                 ConnectTimeout = parse.GetValue(connectTimeout),
                 Consumers = parse.GetValue(consumers),
+                Guarantee = parse.GetValue(guarantee),
+                InstanceId = parse.GetValue(instanceId),
+                CommitInterval = parse.GetValue(commitInterval),
+                TransactionMaxRecords = parse.GetValue(transactionMaxRecords),
+                TransactionMaxBytes = parse.GetValue(transactionMaxBytes),
                 Replay = parse.GetValue(replay),
                 ConfigFile = parse.GetValue(configFile),
             };

@@ -18,6 +18,11 @@ internal sealed record RunFlags
     public string? ShutdownTimeout { get; init; }
     public string? ConnectTimeout { get; init; }
     public int? Consumers { get; init; }
+    public string? Guarantee { get; init; }
+    public string? InstanceId { get; init; }
+    public string? CommitInterval { get; init; }
+    public string? TransactionMaxRecords { get; init; }
+    public string? TransactionMaxBytes { get; init; }
     public string? Replay { get; init; }
     public string? ConfigFile { get; init; }
 }
@@ -51,7 +56,11 @@ internal static class RunSettingsLoader
     [
         "BootstrapServers", "InputTopics", "InputTopic", "GroupId", "OutputTopic", "DlqTopic", "Kafka",
         "StatsInterval", "ShutdownTimeout", "ConnectTimeout", "Consumers", "Rules", "Replay",
+        "Guarantee", "InstanceId", "CommitInterval", "TransactionMaxRecords", "TransactionMaxBytes",
     ];
+
+    /// <summary>The values of <c>--guarantee</c> / <c>Guarantee</c>.</summary>
+    public static readonly IReadOnlyList<string> Guarantees = ["at-least-once", "exactly-once"];
 
     /// <summary>Resolves the settings; returns an error message instead when something is invalid.</summary>
     public static RunSettings Load(RunFlags flags, out string? error)
@@ -119,6 +128,24 @@ internal static class RunSettingsLoader
             error ??= $"Consumers '{text}' is not a whole number";
         }
 
+        var guarantee = defaults.Guarantee;
+        if ((flags.Guarantee ?? config["Guarantee"]) is { } guaranteeText)
+        {
+            int index = Guarantees.ToList().FindIndex(g => string.Equals(g, guaranteeText.Trim(), StringComparison.OrdinalIgnoreCase));
+            if (index < 0)
+            {
+                error ??= $"guarantee '{guaranteeText}' is not one of {string.Join(", ", Guarantees)}";
+            }
+            else
+            {
+                guarantee = (DeliveryGuarantee)index;
+            }
+        }
+
+        TimeSpan commitInterval = Duration(flags.CommitInterval ?? config["CommitInterval"], defaults.CommitInterval, "commit interval", allowZero: false, ref error);
+        long maxRecords = Count(flags.TransactionMaxRecords ?? config["TransactionMaxRecords"], defaults.TransactionMaxRecords, "TransactionMaxRecords", ref error);
+        long maxBytes = Count(flags.TransactionMaxBytes ?? config["TransactionMaxBytes"], defaults.TransactionMaxBytes, "TransactionMaxBytes", ref error);
+
         var options = defaults with
         {
             BootstrapServers = NullIfEmpty(flags.BootstrapServers ?? config["BootstrapServers"]),
@@ -131,6 +158,11 @@ internal static class RunSettingsLoader
             ShutdownTimeout = shutdown,
             ConnectTimeout = connect,
             Consumers = consumers,
+            Guarantee = guarantee,
+            InstanceId = NullIfEmpty(flags.InstanceId ?? config["InstanceId"]) ?? defaults.InstanceId,
+            CommitInterval = commitInterval,
+            TransactionMaxRecords = (int)Math.Min(maxRecords, int.MaxValue),
+            TransactionMaxBytes = maxBytes,
         };
         error ??= options.Validate();
         string? rules = NullIfEmpty(flags.Rules ?? config["Rules"]);
@@ -168,6 +200,22 @@ internal static class RunSettingsLoader
     private static RunSettings Empty(PipelineOptions defaults) => new(defaults, null, null, false);
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static long Count(string? text, long fallback, string name, ref string? error)
+    {
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (long.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long value) && value > 0)
+        {
+            return value;
+        }
+
+        error ??= $"{name} '{text}' is not a whole number above zero";
+        return fallback;
+    }
 
     private static TimeSpan Duration(string? text, TimeSpan fallback, string name, bool allowZero, ref string? error)
     {

@@ -26,6 +26,13 @@ public sealed class KafkaCluster : IDisposable
         }
     }
 
+    /// <summary>A mock cluster of <paramref name="brokers"/> brokers of its own, for a test that takes brokers down.</summary>
+    internal KafkaCluster(int brokers)
+    {
+        _mock = MockCluster.Start(brokers);
+        BootstrapServers = _mock.BootstrapServers;
+    }
+
     public string BootstrapServers { get; }
 
     /// <summary>
@@ -111,7 +118,17 @@ public sealed class KafkaCluster : IDisposable
     }
 
     /// <summary>Reads a topic from the beginning until <paramref name="count"/> messages arrived (or the timeout).</summary>
-    public List<ConsumeResult<byte[]?, byte[]>> Read(string topic, int count, TimeSpan timeout, TimeSpan? settle = null)
+    public List<ConsumeResult<byte[]?, byte[]>> Read(string topic, int count, TimeSpan timeout, TimeSpan? settle = null) =>
+        Read(topic, count, timeout, settle, IsolationLevel.ReadUncommitted);
+
+    /// <summary>
+    /// As <see cref="Read(string, int, TimeSpan, TimeSpan?)"/>, as a transactional consumer reads:
+    /// only committed transactions, up to the last stable offset.
+    /// </summary>
+    public List<ConsumeResult<byte[]?, byte[]>> ReadCommitted(string topic, int count, TimeSpan timeout, TimeSpan? settle = null) =>
+        Read(topic, count, timeout, settle, IsolationLevel.ReadCommitted);
+
+    private List<ConsumeResult<byte[]?, byte[]>> Read(string topic, int count, TimeSpan timeout, TimeSpan? settle, IsolationLevel isolation)
     {
         var results = new List<ConsumeResult<byte[]?, byte[]>>();
         using var consumer = new ConsumerBuilder<byte[]?, byte[]>(new ConsumerConfig
@@ -120,6 +137,7 @@ public sealed class KafkaCluster : IDisposable
             GroupId = UniqueName("reader"),
             EnableAutoCommit = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
+            IsolationLevel = isolation,
         }).Build();
         consumer.Assign(Partitions(topic).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
         var deadline = DateTime.UtcNow + timeout;

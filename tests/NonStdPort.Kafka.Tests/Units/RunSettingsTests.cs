@@ -53,7 +53,7 @@ public sealed class RunSettingsTests
     [Theory]
     [InlineData("BootstrapServer")]
     [InlineData("bootstrap_servers")]
-    [InlineData("Guarantee:Mode")]
+    [InlineData("Delivery:Mode")]
     public void An_unknown_key_is_an_error_that_names_it_and_lists_the_valid_keys(string key)
     {
         RunSettingsLoader.Resolve(Config((key, "kafka-1:9092")), new RunFlags(), out string? error);
@@ -113,6 +113,53 @@ public sealed class RunSettingsTests
     public void Settings_that_would_break_the_guarantee_are_refused(string setting, string mentioned)
     {
         RunSettingsLoader.Resolve(Config(), new RunFlags { ClientSettings = [setting] }, out string? error);
+        Assert.NotNull(error);
+        Assert.Contains(mentioned, error);
+    }
+
+    [Theory]
+    [InlineData("transactional.id=x", "--instance-id")]
+    [InlineData("isolation.level=read_uncommitted", "isolation.level=read_committed")]
+    [InlineData("enable.auto.commit=true", "enable.auto.commit=false")]
+    public void Under_exactly_once_settings_that_would_let_offsets_or_outputs_escape_the_transaction_are_refused(string setting, string mentioned)
+    {
+        RunSettingsLoader.Resolve(Config(), new RunFlags { Guarantee = "exactly-once", ClientSettings = [setting] }, out string? error);
+        Assert.NotNull(error);
+        Assert.Contains(mentioned, error);
+
+        RunSettingsLoader.Resolve(Config(), new RunFlags { ClientSettings = [setting] }, out string? atLeastOnce);
+        Assert.Null(atLeastOnce);
+    }
+
+    [Fact]
+    public void Exactly_once_is_off_by_default_and_its_settings_come_from_configuration_with_flags_winning()
+    {
+        var defaults = RunSettingsLoader.Resolve(Config(), new RunFlags(), out _).Pipeline;
+        Assert.Equal(DeliveryGuarantee.AtLeastOnce, defaults.Guarantee);
+        Assert.Equal(Environment.MachineName, defaults.InstanceId);
+
+        var config = Config(("Guarantee", "Exactly-Once"), ("InstanceId", "node-a"), ("CommitInterval", "250ms"),
+            ("TransactionMaxRecords", "500"), ("TransactionMaxBytes", "1048576"), ("GroupId", "g"));
+        var p = RunSettingsLoader.Resolve(config, new RunFlags { InstanceId = "node-b", TransactionMaxRecords = "900" }, out string? error).Pipeline;
+
+        Assert.Null(error);
+        Assert.Equal(DeliveryGuarantee.ExactlyOnce, p.Guarantee);
+        Assert.Equal("node-b", p.InstanceId);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), p.CommitInterval);
+        Assert.Equal(900, p.TransactionMaxRecords);
+        Assert.Equal(1048576, p.TransactionMaxBytes);
+        Assert.Equal("g.node-b.0", p.TransactionalId(0));
+        Assert.Equal("g.node-b.3", p.TransactionalId(3));
+    }
+
+    [Theory]
+    [InlineData("Guarantee", "at-most-once", "guarantee 'at-most-once'")]
+    [InlineData("TransactionMaxRecords", "0", "TransactionMaxRecords '0'")]
+    [InlineData("TransactionMaxBytes", "lots", "TransactionMaxBytes 'lots'")]
+    [InlineData("CommitInterval", "0", "commit interval")]
+    public void A_bad_exactly_once_setting_is_an_error_that_names_it(string key, string value, string mentioned)
+    {
+        RunSettingsLoader.Resolve(Config((key, value)), new RunFlags(), out string? error);
         Assert.NotNull(error);
         Assert.Contains(mentioned, error);
     }
