@@ -150,6 +150,36 @@ public sealed class EvtxScoreTests
         Assert.InRange(malformed, 1, records - 1); // the records of the other chunks (and the rest of chunk 0) are read
     }
 
+    [DatasetTheory]
+    [InlineData(4096 + 512 + 100, false)] // inside chunk 0's first record: the chunk is read whole
+    [InlineData(4096 + 65536 + 40, false)] // chunk 1's header
+    [InlineData(4096 + 512 + 100, true)] // and the file cut inside its last chunk
+    public void A_plain_file_read_by_used_parts_gives_what_the_pipe_path_gives(int damageAt, bool cut)
+    {
+        byte[] bytes = File.ReadAllBytes(Path.Combine(EvtxFolder, "AutomatedTestingTools__PanacheSysmon_vs_AtomicRedTeam01.evtx"));
+        bytes.AsSpan(damageAt, 40).Fill(0xff);
+        if (cut)
+        {
+            bytes = bytes[..(bytes.Length - 30000)];
+        }
+
+        using var dir = new TempDir();
+        string file = dir.File("damaged.evtx", bytes);
+
+        CliResult fromFile = CliRunner.Run(["score", "--stats", file], stdin: []);
+        CliResult fromPipe = CliRunner.Run(["score", "--stats", "-"], stdin: bytes);
+
+        Assert.Equal(ExitCodes.SomeMalformed, fromFile.ExitCode);
+        Assert.Equal(fromPipe.ExitCode, fromFile.ExitCode);
+        Assert.Equal(Comparable(fromPipe), Comparable(fromFile));
+        Assert.Equal(Reports(fromPipe, "-"), Reports(fromFile, file));
+        Assert.Equal(Counter(fromPipe, "records:"), Counter(fromFile, "records:"));
+        Assert.Equal(Counter(fromPipe, "malformed:"), Counter(fromFile, "malformed:"));
+    }
+
+    private static string[] Reports(CliResult result, string input) =>
+        result.StderrLines.Where(line => line.StartsWith(input + ":", StringComparison.Ordinal)).Select(line => line[input.Length..]).ToArray();
+
     [DatasetFact]
     public void A_file_cut_inside_its_header_is_reported()
     {

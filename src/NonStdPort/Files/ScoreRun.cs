@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Buffers;
+using Microsoft.Win32.SafeHandles;
 using NonStdPort.Core.Detect;
 using NonStdPort.Core.Frame;
 using NonStdPort.Core.Read.Evtx;
@@ -133,6 +134,7 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
     {
         PipeReader? reader = null;
         Stream? plain = null;
+        FileStream? evtxFile = null;
         bool live = false;
         try
         {
@@ -150,6 +152,11 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
                 // A regular file never waits on a writer: blocking reads of large blocks, alerts out in large blocks.
                 plain = stream;
             }
+            else if (stream is FileStream file && IsEvtxFile(file))
+            {
+                // A plain .evtx file is read chunk by chunk with positioned reads of each chunk's used part.
+                evtxFile = file;
+            }
             else
             {
                 // A pipe, terminal or socket may pause (`tail -F`): its alerts are sent whenever it does. Other
@@ -162,6 +169,14 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
         {
             ReportInputError(input, "cannot open", e);
             return false;
+        }
+
+        if (evtxFile is not null)
+        {
+            using (evtxFile)
+            {
+                return await ScoreEvtxFileAsync(input, evtxFile, sink, output, stats, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         if (plain is not null)
@@ -449,6 +464,122 @@ internal sealed class ScoreRun(ScoreSettings settings, IRecordScorer scorer, Sta
         {
             ArrayPool<byte>.Shared.Return(block);
         }
+    }
+
+    /// <summary>True when a seekable file starts with the EVTX signature; the position is left at the start.</summary>
+    private static bool IsEvtxFile(FileStream file)
+    {
+        if (!file.CanSeek)
+        {
+            return false;
+        }
+
+        Span<byte> head = stackalloc byte[8];
+        int read = RandomAccess.Read(file.SafeFileHandle, head, file.Position);
+        return EvtxReader.HasFileMagic(head.Slice(0, read));
+    }
+
+    /// <summary>
+    /// Scores a plain (seekable, uncompressed) EVTX file with blocking positioned reads: the file
+    /// header, then for each 64 KiB chunk its header and the records up to its free-space offset.
+    /// Chunks of files copied from a host are often mostly unused space, which is never read; a
+    /// chunk the file cuts short is read as far as it goes and reported as the pipe path reports it.
+    /// </summary>
+    private async Task<bool> ScoreEvtxFileAsync(
+        string input, FileStream file, ScoringSink sink, AlertOutput output, ScoreStats? stats, CancellationToken cancellationToken)
+    {
+        sink.StartInput(input);
+        _evtx ??= new EvtxReader(settings.MaxRecordBytes);
+        byte[] block = ArrayPool<byte>.Shared.Rent(EvtxReader.ChunkSize);
+        try
+        {
+            SafeFileHandle handle = file.SafeFileHandle;
+            long start = file.Position;
+            long length;
+            int headerRead;
+            try
+            {
+                length = RandomAccess.GetLength(handle);
+                headerRead = ReadFully(handle, block.AsSpan(0, EvtxReader.FileHeaderSize), start);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                ReportInputError(input, "cannot read past chunk 0", e);
+                return false;
+            }
+
+            EvtxDamage damage = EvtxReader.CheckFileHeader(block.AsSpan(0, headerRead));
+            if (damage != EvtxDamage.None)
+            {
+                sink.OnFileDamage(damage);
+            }
+
+            long chunk = 0;
+            for (long offset = start + EvtxReader.FileHeaderSize; offset < length; offset += EvtxReader.ChunkSize, chunk++)
+            {
+                int read;
+                try
+                {
+                    if (length - offset < EvtxReader.ChunkSize)
+                    {
+                        // The file ends inside this chunk: read all there is, as the pipe path does.
+                        read = ReadFully(handle, block.AsSpan(0, (int)(length - offset)), offset);
+                        sink.StartChunk(chunk);
+                        _evtx.ReadChunk(block.AsSpan(0, read), chunk, sink.Evtx);
+                    }
+                    else
+                    {
+                        read = ReadFully(handle, block.AsSpan(0, EvtxReader.ChunkHeaderBytes), offset);
+                        int used = EvtxReader.UsedLength(block.AsSpan(0, read));
+                        read += ReadFully(handle, block.AsSpan(read, used - read), offset + read);
+                        sink.StartChunk(chunk);
+                        if (!_evtx.TryReadUsedChunk(block.AsSpan(0, read), chunk, sink.Evtx))
+                        {
+                            // Damaged: read it whole, so it is reported and recovered as any damaged chunk is.
+                            read += ReadFully(handle, block.AsSpan(read, EvtxReader.ChunkSize - read), offset + read);
+                            _evtx.ReadChunk(block.AsSpan(0, read), chunk, sink.Evtx);
+                        }
+                    }
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    ReportInputError(input, $"cannot read past chunk {chunk}", e);
+                    return false;
+                }
+
+                await output.TakeAsync(sink.Batch, cancellationToken).ConfigureAwait(false);
+                if (sink.TakeErrorsWritten())
+                {
+                    streams.Error.Flush();
+                }
+
+                stats?.Tick(Totals(), sink.Unscored);
+            }
+
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(block);
+        }
+    }
+
+    /// <summary>Reads until <paramref name="buffer"/> is full or the file ends; the count read.</summary>
+    private static int ReadFully(SafeFileHandle handle, Span<byte> buffer, long offset)
+    {
+        int total = 0;
+        while (total < buffer.Length)
+        {
+            int read = RandomAccess.Read(handle, buffer.Slice(total), offset + total);
+            if (read == 0)
+            {
+                break;
+            }
+
+            total += read;
+        }
+
+        return total;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Buffers.Binary;
 
 namespace NonStdPort.Core.Read.Evtx;
@@ -25,6 +26,7 @@ internal sealed class BinXmlRenderer
     private int _substitutionCount;
     private int _work;
     private int _maxOutput;
+    private int _systemDepth = -2; // depth of the System element being rendered, -2 outside it
 
     /// <summary>Why the last render failed.</summary>
     public EvtxDamage Damage { get; private set; }
@@ -45,6 +47,7 @@ internal sealed class BinXmlRenderer
         _maxOutput = maxOutput;
         _substitutionCount = 0;
         _compilingCount = 0;
+        _systemDepth = -2;
         int pos = start;
         return Fragment(chunk, ref pos, end, output, inTemplate: false, depth: 0);
     }
@@ -124,8 +127,18 @@ internal sealed class BinXmlRenderer
             pos += 4; // attribute list size: the attribute tokens themselves say where it ends
         }
 
+        ReadOnlySpan<byte> name = chunk.Slice(nameAt, nameBytes);
+        int outerSystem = _systemDepth;
+        bool unused = depth == _systemDepth + 1 && IsUnusedSystemChild(name);
+        if (name.SequenceEqual(Utf16("System")))
+        {
+            _systemDepth = depth;
+        }
+
+        int startLength = o.Length;
+        int startHoles = o.HoleCount;
         o.Append((byte)'<');
-        EvtxValues.WriteUtf16(o, chunk.Slice(nameAt, nameBytes));
+        EvtxValues.WriteUtf16(o, name);
         while (pos < end && (chunk[pos] & 0xBF) == 0x06)
         {
             if (!Attribute(chunk, ref pos, end, o, inTemplate))
@@ -143,25 +156,46 @@ internal sealed class BinXmlRenderer
         if (close == 0x03)
         {
             o.Append("/>"u8);
-            return true;
         }
-
-        if (close != 0x02)
+        else if (close != 0x02)
         {
             return Fail(EvtxDamage.BinXmlToken);
         }
-
-        o.Append((byte)'>');
-        if (!Content(chunk, ref pos, end, o, inTemplate, depth))
+        else
         {
-            return false;
+            o.Append((byte)'>');
+            if (!Content(chunk, ref pos, end, o, inTemplate, depth))
+            {
+                return false;
+            }
+
+            o.Append("</"u8);
+            EvtxValues.WriteUtf16(o, name);
+            o.Append((byte)'>');
         }
 
-        o.Append("</"u8);
-        EvtxValues.WriteUtf16(o, chunk.Slice(nameAt, nameBytes));
-        o.Append((byte)'>');
+        _systemDepth = outerSystem;
+        if (unused)
+        {
+            // Decoded (so damage is still found) but not kept: no reader looks at it, and every
+            // byte rendered is a byte the event XML parser reads again for every record.
+            o.Length = startLength;
+            o.HoleCount = startHoles;
+        }
+
         return true;
     }
+
+    /// <summary>
+    /// The children of <c>System</c> that no <see cref="SysmonRecord"/> field comes from; a template
+    /// that has them is compiled without them, so records never render their values.
+    /// </summary>
+    private static bool IsUnusedSystemChild(ReadOnlySpan<byte> utf16Name) =>
+        utf16Name.SequenceEqual(Utf16("Version")) || utf16Name.SequenceEqual(Utf16("Level"))
+        || utf16Name.SequenceEqual(Utf16("Task")) || utf16Name.SequenceEqual(Utf16("Opcode"))
+        || utf16Name.SequenceEqual(Utf16("Keywords")) || utf16Name.SequenceEqual(Utf16("Correlation"));
+
+    private static ReadOnlySpan<byte> Utf16(string name) => MemoryMarshal.AsBytes(name.AsSpan());
 
     private bool Attribute(ReadOnlySpan<byte> chunk, ref int pos, int end, XmlBuffer o, bool inTemplate)
     {

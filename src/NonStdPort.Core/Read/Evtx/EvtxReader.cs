@@ -70,7 +70,49 @@ public sealed class EvtxReader
     /// Reads every record of one chunk (shorter than <see cref="ChunkSize"/> when the file is cut
     /// short) into <paramref name="sink"/>, reporting damage as it goes.
     /// </summary>
-    public void ReadChunk(ReadOnlySpan<byte> chunk, long chunkNumber, IEvtxRecordSink sink)
+    public void ReadChunk(ReadOnlySpan<byte> chunk, long chunkNumber, IEvtxRecordSink sink) =>
+        Read(chunk, chunkNumber, sink, ChunkSize);
+
+    /// <summary>
+    /// How many bytes of a chunk a host must read, given its first <see cref="ChunkHeaderBytes"/>
+    /// bytes: up to the chunk's free-space offset when that offset is plausible (nothing after it
+    /// belongs to a record or is covered by a checksum), otherwise the whole chunk.
+    /// </summary>
+    public static int UsedLength(ReadOnlySpan<byte> chunkHeader)
+    {
+        if (chunkHeader.Length < ChunkHeaderSize || !chunkHeader.StartsWith(ChunkMagic))
+        {
+            return ChunkSize;
+        }
+
+        uint freeSpace = BinaryPrimitives.ReadUInt32LittleEndian(chunkHeader.Slice(48));
+        return freeSpace is >= ChunkHeaderSize and <= ChunkSize ? (int)freeSpace : ChunkSize;
+    }
+
+    /// <summary>The bytes of a chunk's header, which <see cref="UsedLength"/> reads.</summary>
+    public const int ChunkHeaderBytes = ChunkHeaderSize;
+
+    /// <summary>
+    /// Reads one chunk of which the host read only its used part (the first <see cref="UsedLength"/>
+    /// bytes), when that part is intact: signature, header checksum and records checksum all match,
+    /// so nothing after the free-space offset can belong to a record. False, having reported nothing,
+    /// when it is not: the host then reads the whole chunk with <see cref="ReadChunk"/>, which reports
+    /// the damage and recovers what it can, so records and damage are exactly as reading whole chunks gives.
+    /// </summary>
+    public bool TryReadUsedChunk(ReadOnlySpan<byte> used, long chunkNumber, IEvtxRecordSink sink)
+    {
+        if (used.Length < ChunkHeaderSize || !used.StartsWith(ChunkMagic) || UsedLength(used) != used.Length
+            || EvtxCrc32.Compute(used.Slice(0, 120), used.Slice(128, ChunkHeaderSize - 128)) != BinaryPrimitives.ReadUInt32LittleEndian(used.Slice(124))
+            || EvtxCrc32.Compute(used.Slice(ChunkHeaderSize)) != BinaryPrimitives.ReadUInt32LittleEndian(used.Slice(52)))
+        {
+            return false;
+        }
+
+        Read(used, chunkNumber, sink, used.Length, checksumsVerified: true);
+        return true;
+    }
+
+    private void Read(ReadOnlySpan<byte> chunk, long chunkNumber, IEvtxRecordSink sink, int expectedLength, bool checksumsVerified = false)
     {
         if (chunk.IndexOfAnyExcept((byte)0) < 0)
         {
@@ -91,13 +133,13 @@ public sealed class EvtxReader
 
         long firstRecord = (long)BinaryPrimitives.ReadUInt64LittleEndian(chunk.Slice(8));
         long lastInHeader = (long)BinaryPrimitives.ReadUInt64LittleEndian(chunk.Slice(16));
-        uint headerCrc = EvtxCrc32.Compute(chunk.Slice(0, 120), chunk.Slice(128, ChunkHeaderSize - 128));
-        if (headerCrc != BinaryPrimitives.ReadUInt32LittleEndian(chunk.Slice(124)))
+        if (!checksumsVerified
+            && EvtxCrc32.Compute(chunk.Slice(0, 120), chunk.Slice(128, ChunkHeaderSize - 128)) != BinaryPrimitives.ReadUInt32LittleEndian(chunk.Slice(124)))
         {
             sink.OnDamage(chunkNumber, firstRecord, EvtxDamage.ChunkHeaderChecksum);
         }
 
-        if (chunk.Length < ChunkSize)
+        if (chunk.Length < expectedLength)
         {
             sink.OnDamage(chunkNumber, firstRecord, EvtxDamage.ChunkTruncated);
         }
@@ -113,7 +155,7 @@ public sealed class EvtxReader
         else
         {
             limit = Math.Min((int)freeSpace, chunk.Length);
-            if (limit == (int)freeSpace
+            if (!checksumsVerified && limit == (int)freeSpace
                 && EvtxCrc32.Compute(chunk.Slice(ChunkHeaderSize, limit - ChunkHeaderSize)) != BinaryPrimitives.ReadUInt32LittleEndian(chunk.Slice(52)))
             {
                 sink.OnDamage(chunkNumber, firstRecord, EvtxDamage.RecordsChecksum);

@@ -32,6 +32,18 @@ public sealed class EvtxDatasetTests
 
     [DatasetTheory]
     [MemberData(nameof(Files))]
+    public void Reading_only_each_chunks_used_part_gives_the_same_records(string name)
+    {
+        byte[] bytes = File.ReadAllBytes(Datasets.Path($"{Samples}/evtx/{name}.evtx"));
+        EvtxFile whole = EvtxFile.Read(bytes);
+        EvtxFile used = EvtxFile.Read(bytes, usedPartsOnly: true);
+
+        Assert.Empty(used.Damage);
+        Assert.Equal(whole.Records.Select(r => (r.Number, Convert.ToHexString(r.Xml))), used.Records.Select(r => (r.Number, Convert.ToHexString(r.Xml))));
+    }
+
+    [DatasetTheory]
+    [MemberData(nameof(Files))]
     public void Every_record_reads_as_its_xml_rendering(string name)
     {
         EvtxFile evtx = EvtxFile.Read(File.ReadAllBytes(Datasets.Path($"{Samples}/evtx/{name}.evtx")));

@@ -13,8 +13,12 @@ public sealed class EvtxFile : IEvtxRecordSink
     public List<long> RecordChunks { get; } = [];
     public List<(long Chunk, long Record, EvtxDamage Damage)> Damage { get; } = [];
 
-    /// <summary>Reads <paramref name="bytes"/> as a host would: the header, then each 64 KiB chunk (the last one possibly short).</summary>
-    public static EvtxFile Read(byte[] bytes, EvtxReader? reader = null)
+    /// <summary>
+    /// Reads <paramref name="bytes"/> as a host would: the header, then each 64 KiB chunk (the last one
+    /// possibly short); with <paramref name="usedPartsOnly"/>, as the file host does, each whole chunk
+    /// only up to its <see cref="EvtxReader.UsedLength"/>.
+    /// </summary>
+    public static EvtxFile Read(byte[] bytes, EvtxReader? reader = null, bool usedPartsOnly = false)
     {
         reader ??= new EvtxReader();
         var file = new EvtxFile();
@@ -34,7 +38,19 @@ public sealed class EvtxFile : IEvtxRecordSink
         for (int at = EvtxReader.FileHeaderSize; at < bytes.Length; at += EvtxReader.ChunkSize, chunk++)
         {
             file._chunk = chunk;
-            reader.ReadChunk(bytes.AsSpan(at, Math.Min(EvtxReader.ChunkSize, bytes.Length - at)), chunk, file);
+            ReadOnlySpan<byte> whole = bytes.AsSpan(at, Math.Min(EvtxReader.ChunkSize, bytes.Length - at));
+            if (usedPartsOnly && whole.Length == EvtxReader.ChunkSize)
+            {
+                ReadOnlySpan<byte> used = whole.Slice(0, EvtxReader.UsedLength(whole.Slice(0, EvtxReader.ChunkHeaderBytes)));
+                if (!reader.TryReadUsedChunk(used, chunk, file))
+                {
+                    reader.ReadChunk(whole, chunk, file);
+                }
+            }
+            else
+            {
+                reader.ReadChunk(whole, chunk, file);
+            }
         }
 
         return file;

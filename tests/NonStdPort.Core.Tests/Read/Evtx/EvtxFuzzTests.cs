@@ -78,6 +78,13 @@ public sealed class EvtxFuzzTests(ITestOutputHelper output)
             }
 
             long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+
+            EvtxFile usedOnly = EvtxFile.Read(bytes, reader, usedPartsOnly: true);
+            if (!usedOnly.Damage.SequenceEqual(read.Damage) || !SameRecords(usedOnly, read))
+            {
+                failures.Add($"{what}: reading each chunk's used part only gives other records or damage than reading whole chunks: {string.Join(",", usedOnly.Damage)} {usedOnly.Records.Count} vs {string.Join(",", read.Damage)} {read.Records.Count}");
+            }
+
             string? failure = Check(read, clean[f], chunk, chunks, covered, time.Elapsed, allocated);
             if (failure is not null)
             {
@@ -174,5 +181,23 @@ public sealed class EvtxFuzzTests(ITestOutputHelper output)
 
         Span<byte> was = before.AsSpan(start, ChunkSize);
         return !c[..120].SequenceEqual(was[..120]) || !c[124..used].SequenceEqual(was[124..used]);
+    }
+
+    private static bool SameRecords(EvtxFile a, EvtxFile b)
+    {
+        if (a.Records.Count != b.Records.Count)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < a.Records.Count; i++)
+        {
+            if (a.Records[i].Number != b.Records[i].Number || !a.Records[i].Xml.AsSpan().SequenceEqual(b.Records[i].Xml))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }
