@@ -22,6 +22,9 @@ internal sealed class ConsumeLoop
     private IConsumer<Null, Null>? _consumer;
     private bool _closing;
 
+    // Between a cooperative revoke and the assignment that ends the rebalance: no commits then.
+    private bool _rebalancing;
+
     public ConsumeLoop(PipelineContext context, ICommitStrategy commit)
     {
         _context = context;
@@ -73,6 +76,8 @@ internal sealed class ConsumeLoop
                     _ledger.StoreCompleted(consumer);
                     nextStore = now + StoreEveryMs;
                 }
+
+                _ledger.Commit.Tick(consumer, _rebalancing);
 
                 if (now >= nextLag)
                 {
@@ -176,6 +181,7 @@ internal sealed class ConsumeLoop
 
     private void OnAssigned(List<TopicPartition> partitions)
     {
+        _rebalancing = false;
         _ledger.Assign(partitions);
         _flow.Assigned();
         _context.Log("assigned " + PartitionRanges.Format(partitions));
@@ -204,6 +210,7 @@ internal sealed class ConsumeLoop
         }
 
         GiveUp(revoked);
+        _rebalancing = true;
         _context.Log("revoked " + PartitionRanges.Format(revoked));
     }
 

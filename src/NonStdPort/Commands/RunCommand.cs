@@ -289,19 +289,15 @@ internal static class RunCommand
 
     /// <summary>
     /// The mock broker's group coordinator can stall for tens of seconds when a second member joins
-    /// or leaves, so the embedded run uses one consumer (unless --consumers says otherwise) and a
-    /// short session, which bounds such a stall to seconds.
+    /// or leaves, so the embedded run uses one consumer (unless --consumers says otherwise); the
+    /// short default session (KafkaClientConfig) bounds such a stall to seconds.
     /// </summary>
     private static PipelineOptions EmbeddedOptions(PipelineOptions options, MockCluster embedded, bool consumersGiven)
     {
-        var client = new Dictionary<string, string>(options.ClientSettings);
-        client.TryAdd("session.timeout.ms", "6000");
-        client.TryAdd("heartbeat.interval.ms", "500");
         return options with
         {
             BootstrapServers = embedded.BootstrapServers,
             Consumers = consumersGiven ? options.Consumers : 1,
-            ClientSettings = client,
         };
     }
 

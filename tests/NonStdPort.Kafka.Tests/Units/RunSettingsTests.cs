@@ -108,6 +108,7 @@ public sealed class RunSettingsTests
     [InlineData("enable.auto.offset.store=true", "enable.auto.offset.store")]
     [InlineData("acks=1", "acks")]
     [InlineData("enable.idempotence=false", "enable.idempotence")]
+    [InlineData("enable.auto.commit=true", "enable.auto.commit=false")]
     [InlineData("group.id=x", "--group-id")]
     [InlineData("novalue", "key=value")]
     public void Settings_that_would_break_the_guarantee_are_refused(string setting, string mentioned)
@@ -120,7 +121,6 @@ public sealed class RunSettingsTests
     [Theory]
     [InlineData("transactional.id=x", "--instance-id")]
     [InlineData("isolation.level=read_uncommitted", "isolation.level=read_committed")]
-    [InlineData("enable.auto.commit=true", "enable.auto.commit=false")]
     public void Under_exactly_once_settings_that_would_let_offsets_or_outputs_escape_the_transaction_are_refused(string setting, string mentioned)
     {
         RunSettingsLoader.Resolve(Config(), new RunFlags { Guarantee = "exactly-once", ClientSettings = [setting] }, out string? error);

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Text;
+using NonStdPort.Kafka.Tests.Support;
+using Xunit.Abstractions;
+
+namespace NonStdPort.Kafka.Tests;
+
+/// <summary>
+/// Group membership with the default settings (no <c>-X</c> session tuning): a fresh group, a
+/// member joining and a restart after kill -9 each get records within seconds, and the steady
+/// state commits without a refused commit.
+/// </summary>
+[Collection(KafkaCollection.Name)]
+public sealed class RebalanceTests(KafkaCluster cluster, ITestOutputHelper output)
+{
+    private const int Partitions = 4;
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan FirstRecordBound = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RejoinBound = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public void A_fresh_single_member_group_gets_its_first_record_within_ten_seconds()
+    {
+        var (input, alerts, group) = Topics();
+        Produce(input, 400);
+
+        var clock = Stopwatch.StartNew();
+        using var run = CliProcess.Start(RunArgs(input, alerts, group));
+        Wait.Until(() => Sum(cluster.EndOffsets(alerts)) > 0 || run.HasExited, Timeout, () => "a first alert; stderr:\n" + run.Stderr);
+        var elapsed = clock.Elapsed;
+        output.WriteLine($"fresh group: first alert after {elapsed.TotalSeconds:F1} s (process start included)");
+
+        Assert.False(run.HasExited, run.Stderr);
+        Assert.True(elapsed < FirstRecordBound, $"first alert after {elapsed.TotalSeconds:F1} s; stderr:\n{run.Stderr}");
+        Assert.Contains($"assigned {input}[0..{Partitions - 1}]", run.Stderr);
+        StopCleanly(run);
+    }
+
+    [Fact]
+    public void A_second_instance_joining_gets_partitions_within_fifteen_seconds_and_commits_stay_quiet()
+    {
+        var (input, alerts, group) = Topics();
+        Produce(input, 400);
+        using var first = CliProcess.Start(RunArgs(input, alerts, group));
+        WaitCommitted(group, input, first);
+
+        var clock = Stopwatch.StartNew();
+        using var second = CliProcess.Start(RunArgs(input, alerts, group));
+        Wait.Until(() => second.Stderr.Contains($"assigned {input}[", StringComparison.Ordinal) || second.HasExited, Timeout,
+            () => "the second instance's assignment; stderr:\n" + second.Stderr);
+        var elapsed = clock.Elapsed;
+        output.WriteLine($"join: second instance assigned after {elapsed.TotalSeconds:F1} s (process start included)");
+        Assert.True(elapsed < RejoinBound, $"assigned after {elapsed.TotalSeconds:F1} s; stderr:\n{second.Stderr}");
+        Assert.Matches($@"revoked {input}\[", first.Stderr);
+
+        // Steady state after the rebalance: new records on every partition are all committed.
+        Produce(input, 400);
+        WaitCommitted(group, input, first, second);
+        AssertNoRefusedCommit(first);
+        AssertNoRefusedCommit(second);
+        StopCleanly(second);
+        StopCleanly(first);
+    }
+
+    [Fact]
+    public void A_restart_after_kill_minus_nine_gets_its_partitions_back_within_fifteen_seconds()
+    {
+        var (input, alerts, group) = Topics();
+        Produce(input, 400);
+        using (var first = CliProcess.Start(RunArgs(input, alerts, group)))
+        {
+            WaitCommitted(group, input, first);
+            first.KillHard();
+        }
+
+        Produce(input, 400);
+        var clock = Stopwatch.StartNew();
+        using var second = CliProcess.Start(RunArgs(input, alerts, group));
+        Wait.Until(() => second.Stderr.Contains($"assigned {input}[0..{Partitions - 1}]", StringComparison.Ordinal) || second.HasExited, Timeout,
+            () => "the restarted instance's assignment; stderr:\n" + second.Stderr);
+        var elapsed = clock.Elapsed;
+        output.WriteLine($"restart after kill -9: assigned after {elapsed.TotalSeconds:F1} s (process start included)");
+        Assert.True(elapsed < RejoinBound, $"assigned after {elapsed.TotalSeconds:F1} s; stderr:\n{second.Stderr}");
+
+        WaitCommitted(group, input, second);
+        AssertNoRefusedCommit(second);
+        StopCleanly(second);
+    }
+
+    private (string Input, string Alerts, string Group) Topics() =>
+        (cluster.CreateTopic("in", Partitions), cluster.CreateTopic("out", Partitions), KafkaCluster.UniqueName("group"));
+
+    private void Produce(string topic, int records)
+    {
+        byte[] record = AlertingRecord();
+        cluster.Produce(topic, Enumerable.Range(0, records).Select(i => ((byte[]?)null, record, i % Partitions)));
+    }
+
+    private void WaitCommitted(string group, string input, params CliProcess[] runs)
+    {
+        var ends = cluster.EndOffsets(input);
+        Wait.Until(() => cluster.Committed(group, input).All(c => c.Value == ends[c.Key]) || runs.Any(r => r.HasExited), Timeout,
+            () => "every input offset committed; stderr:\n" + string.Join("\n---\n", runs.Select(r => r.Stderr)));
+        Assert.All(runs, r => Assert.False(r.HasExited, r.Stderr));
+    }
+
+    private static void AssertNoRefusedCommit(CliProcess run)
+    {
+        Assert.DoesNotContain("COMMITFAIL", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("commit failed", run.Stderr, StringComparison.Ordinal);
+    }
+
+    private static void StopCleanly(CliProcess run)
+    {
+        run.Terminate();
+        Assert.Equal(0, run.WaitForExit(Timeout));
+    }
+
+    // No -X session or heartbeat settings: the defaults are under test.
+    private string[] RunArgs(string input, string alerts, string group) =>
+    [
+        "run", "--bootstrap-servers", cluster.BootstrapServers, "--input-topic", input, "--output-topic", alerts,
+        "--group-id", group, "--consumers", "1", "--stats-interval", "0",
+    ];
+
+    private static byte[] AlertingRecord()
+    {
+        string line = File.ReadLines(Path.Combine(Repository.Samples, "sysmon-flat.ndjson"))
+            .First(l => l.Contains("powershell.exe", StringComparison.OrdinalIgnoreCase) && l.Contains("4444") && l.Contains("185.220.101.45"));
+        return Encoding.UTF8.GetBytes(line);
+    }
+
+    private static long Sum(Dictionary<int, long> offsets) => offsets.Values.Sum();
+}
