@@ -95,7 +95,7 @@ public sealed class LedgerAndCountersTests(KafkaCluster cluster)
             return inner.Complete(consumer, next);
         }
 
-        public void Tick(IConsumer<Null, Null> consumer, bool rebalancing) => inner.Tick(consumer, rebalancing);
+        public bool Tick(IConsumer<Null, Null> consumer, bool rebalancing) => inner.Tick(consumer, rebalancing);
 
         public void CommitRevoked(IConsumer<Null, Null> consumer, IReadOnlyList<TopicPartitionOffset> offsets) => inner.CommitRevoked(consumer, offsets);
 

@@ -8,8 +8,15 @@ namespace NonStdPort.Kafka.Tests;
 /// <summary>
 /// Group membership with the default settings (no <c>-X</c> session tuning): a fresh group, a
 /// member joining and a restart after kill -9 each get records within seconds, and the steady
-/// state commits without a refused commit.
+/// state commits without a refused commit. Times are taken from each process's readiness line,
+/// so the runtime's start-up (seconds under load) does not count.
 /// </summary>
+/// <remarks>
+/// On librdkafka's mock broker every rebalance of a running group waits
+/// <c>session.timeout.ms - 1 s</c> for members to rejoin, and a cooperative rebalance that moves
+/// partitions takes two: with the 6 s default a join costs about 10 s there. A real broker
+/// completes the join as soon as every member has rejoined.
+/// </remarks>
 [Collection(KafkaCollection.Name)]
 public sealed class RebalanceTests(KafkaCluster cluster, ITestOutputHelper output)
 {
@@ -24,11 +31,12 @@ public sealed class RebalanceTests(KafkaCluster cluster, ITestOutputHelper outpu
         var (input, alerts, group) = Topics();
         Produce(input, 400);
 
-        var clock = Stopwatch.StartNew();
         using var run = CliProcess.Start(RunArgs(input, alerts, group));
+        run.WaitUntilStarted(Timeout);
+        var clock = Stopwatch.StartNew();
         Wait.Until(() => Sum(cluster.EndOffsets(alerts)) > 0 || run.HasExited, Timeout, () => "a first alert; stderr:\n" + run.Stderr);
         var elapsed = clock.Elapsed;
-        output.WriteLine($"fresh group: first alert after {elapsed.TotalSeconds:F1} s (process start included)");
+        output.WriteLine($"fresh group: first alert {elapsed.TotalSeconds:F1} s after its readiness line");
 
         Assert.False(run.HasExited, run.Stderr);
         Assert.True(elapsed < FirstRecordBound, $"first alert after {elapsed.TotalSeconds:F1} s; stderr:\n{run.Stderr}");
@@ -44,12 +52,13 @@ public sealed class RebalanceTests(KafkaCluster cluster, ITestOutputHelper outpu
         using var first = CliProcess.Start(RunArgs(input, alerts, group));
         WaitCommitted(group, input, first);
 
-        var clock = Stopwatch.StartNew();
         using var second = CliProcess.Start(RunArgs(input, alerts, group));
+        second.WaitUntilStarted(Timeout);
+        var clock = Stopwatch.StartNew();
         Wait.Until(() => second.Stderr.Contains($"assigned {input}[", StringComparison.Ordinal) || second.HasExited, Timeout,
             () => "the second instance's assignment; stderr:\n" + second.Stderr);
         var elapsed = clock.Elapsed;
-        output.WriteLine($"join: second instance assigned after {elapsed.TotalSeconds:F1} s (process start included)");
+        output.WriteLine($"join: second instance assigned {elapsed.TotalSeconds:F1} s after its readiness line");
         Assert.True(elapsed < RejoinBound, $"assigned after {elapsed.TotalSeconds:F1} s; stderr:\n{second.Stderr}");
         Assert.Matches($@"revoked {input}\[", first.Stderr);
 
@@ -74,12 +83,13 @@ public sealed class RebalanceTests(KafkaCluster cluster, ITestOutputHelper outpu
         }
 
         Produce(input, 400);
-        var clock = Stopwatch.StartNew();
         using var second = CliProcess.Start(RunArgs(input, alerts, group));
+        second.WaitUntilStarted(Timeout);
+        var clock = Stopwatch.StartNew();
         Wait.Until(() => second.Stderr.Contains($"assigned {input}[0..{Partitions - 1}]", StringComparison.Ordinal) || second.HasExited, Timeout,
             () => "the restarted instance's assignment; stderr:\n" + second.Stderr);
         var elapsed = clock.Elapsed;
-        output.WriteLine($"restart after kill -9: assigned after {elapsed.TotalSeconds:F1} s (process start included)");
+        output.WriteLine($"restart after kill -9: assigned {elapsed.TotalSeconds:F1} s after its readiness line");
         Assert.True(elapsed < RejoinBound, $"assigned after {elapsed.TotalSeconds:F1} s; stderr:\n{second.Stderr}");
 
         WaitCommitted(group, input, second);

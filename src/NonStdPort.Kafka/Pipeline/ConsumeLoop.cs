@@ -22,7 +22,8 @@ internal sealed class ConsumeLoop
     private IConsumer<Null, Null>? _consumer;
     private bool _closing;
 
-    // Between a cooperative revoke and the assignment that ends the rebalance: no commits then.
+    // From a cooperative revoke (or a commit refused for a rebalance) to the assignment that
+    // ends the rebalance: no commits then.
     private bool _rebalancing;
 
     public ConsumeLoop(PipelineContext context, ICommitStrategy commit)
@@ -77,7 +78,12 @@ internal sealed class ConsumeLoop
                     nextStore = now + StoreEveryMs;
                 }
 
-                _ledger.Commit.Tick(consumer, _rebalancing);
+                if (!_ledger.Commit.Tick(consumer, _rebalancing))
+                {
+                    // Held back until the assignment that ends this rebalance: another refused
+                    // commit would only make the coordinator start over (librdkafka#4059).
+                    _rebalancing = true;
+                }
 
                 if (now >= nextLag)
                 {

@@ -23,9 +23,10 @@ internal interface ICommitStrategy
     /// <summary>
     /// Called on every turn of the loop: commits what is complete when it is time to.
     /// <paramref name="rebalancing"/> is true between a cooperative revoke and the assignment
-    /// that ends the rebalance, when a commit would be refused.
+    /// that ends the rebalance, when a commit would be refused. Returns false when the group
+    /// refused a commit because a rebalance has begun that no callback has announced yet.
     /// </summary>
-    void Tick(IConsumer<Null, Null> consumer, bool rebalancing);
+    bool Tick(IConsumer<Null, Null> consumer, bool rebalancing);
 
     /// <summary>
     /// Partitions are being revoked: make their completed offsets durable now, before their next

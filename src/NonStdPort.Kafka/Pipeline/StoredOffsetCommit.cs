@@ -37,12 +37,12 @@ internal sealed class StoredOffsetCommit(Action<string> log) : ICommitStrategy
         config.EnableAutoOffsetStore = false;
     }
 
-    public void Tick(IConsumer<Null, Null> consumer, bool rebalancing)
+    public bool Tick(IConsumer<Null, Null> consumer, bool rebalancing)
     {
         long now = Environment.TickCount64;
         if (now < _next)
         {
-            return;
+            return true;
         }
 
         if (rebalancing)
@@ -50,7 +50,7 @@ internal sealed class StoredOffsetCommit(Action<string> log) : ICommitStrategy
             _deferredSince = _deferredSince < 0 ? now : _deferredSince;
             if (now - _deferredSince < MaxDeferredIntervals * _intervalMs)
             {
-                return;
+                return true;
             }
         }
 
@@ -67,13 +67,17 @@ internal sealed class StoredOffsetCommit(Action<string> log) : ICommitStrategy
         catch (KafkaException e) when (e.Error.Code is ErrorCode.RebalanceInProgress or ErrorCode.IllegalGeneration
             or ErrorCode.UnknownMemberId or ErrorCode.Local_State)
         {
-            // A rebalance began after the last callback: the offsets stay stored, and the next
-            // tick after it (or the revoke callback) commits them. Nothing is lost, nothing to say.
+            // The coordinator started a rebalance this member has not been called back for yet
+            // (it learns of it from a heartbeat). The offsets stay stored; the tick after the
+            // assignment that ends the rebalance, or the revoke callback, commits them.
+            return false;
         }
         catch (KafkaException e)
         {
             log("commit failed: " + e.Error.Reason);
         }
+
+        return true;
     }
 
     public bool Complete(IConsumer<Null, Null> consumer, TopicPartitionOffset next)

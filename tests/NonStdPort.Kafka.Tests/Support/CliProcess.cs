@@ -68,6 +68,16 @@ internal sealed partial class CliProcess : IDisposable
         return new CliProcess(Process.Start(info)!);
     }
 
+    /// <summary>
+    /// Waits for <c>run</c>'s readiness line (<c>started: ...</c>, logged once its signal handlers
+    /// are installed and the pipeline is starting); fails the test if it exits first.
+    /// </summary>
+    public void WaitUntilStarted(TimeSpan timeout)
+    {
+        Wait.Until(() => Stderr.Contains("started: group ", StringComparison.Ordinal) || HasExited, timeout, () => "the readiness line; stderr:\n" + Stderr);
+        Assert.False(HasExited, "exited before it was ready; stderr:\n" + Stderr);
+    }
+
     /// <summary>Sends SIGTERM, as a service manager does on stop.</summary>
     public void Terminate() => Assert.Equal(0, Kill(_process.Id, 15));
 
