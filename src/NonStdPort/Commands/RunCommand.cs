@@ -27,8 +27,9 @@ internal static class RunCommand
         "--commit-interval): a reader with isolation.level=read_committed sees every alert exactly once, across " +
         "crashes, restarts and rebalances. Settings come from appsettings.json " +
         "(or --config), then NONSTDPORT_* environment variables (NONSTDPORT_BootstrapServers, " +
-        "NONSTDPORT_InputTopics__0, NONSTDPORT_Kafka__security.protocol, ...), then these flags. With no bootstrap " +
-        "servers anywhere, an embedded mock broker starts in this process (for trying it out: 5 MiB / 100,000 " +
+        "NONSTDPORT_InputTopics__0, NONSTDPORT_Kafka__security.protocol, ...), then these flags. With nothing about " +
+        "Kafka configured anywhere (no bootstrap servers, -X or Kafka section; Kafka settings without bootstrap servers " +
+        "are an error), an embedded mock broker starts in this process (for trying it out: 5 MiB / 100,000 " +
         "messages per partition, older data silently dropped) and the alerts are read back and printed to stdout; " +
         "with --replay the demo exits once the file is processed. SIGINT/SIGTERM stop it gracefully: stop " +
         "consuming, drain, flush, commit, leave the group, exit 0; the process exits within --shutdown-timeout " +
