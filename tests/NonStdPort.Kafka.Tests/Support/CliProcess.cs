@@ -69,6 +69,32 @@ internal sealed partial class CliProcess : IDisposable
     }
 
     /// <summary>
+    /// Starts <c>nonstdport ARGS</c> with its stderr a pipe whose reader has already gone (as when
+    /// the log collector died): every write to stderr fails.
+    /// </summary>
+    public static CliProcess StartWithStderrClosed(params string[] args)
+    {
+        var info = new ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Repository.Root,
+        };
+        info.ArgumentList.Add("-c");
+        // The reader exits at once; exec keeps the process id, so signals reach nonstdport itself.
+        info.ArgumentList.Add("exec 2> >(exec true); sleep 0.2; exec dotnet \"$0\" \"$@\"");
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "nonstdport.dll"));
+        foreach (string arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment.Remove("KAFKA_BOOTSTRAP_SERVERS");
+        return new CliProcess(Process.Start(info)!);
+    }
+
+    /// <summary>
     /// Waits for <c>run</c>'s readiness line (<c>started: ...</c>, logged once its signal handlers
     /// are installed and the pipeline is starting); fails the test if it exits first.
     /// </summary>
