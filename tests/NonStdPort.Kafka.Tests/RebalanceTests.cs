@@ -23,7 +23,10 @@ public sealed class RebalanceTests(KafkaCluster cluster, ITestOutputHelper outpu
     private const int Partitions = 4;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan FirstRecordBound = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan RejoinBound = TimeSpan.FromSeconds(15);
+    // The bound. The mock spends two fixed waits of session.timeout.ms - 1 s (10 s with
+    // the defaults) on a cooperative join (see remarks), which leaves too little room for a
+    // machine at load 15+ (16.4 s observed there, 10.4-11.9 s when idle): it gets 20 s.
+    private TimeSpan RejoinBound => cluster.Mock is null ? TimeSpan.FromSeconds(15) : TimeSpan.FromSeconds(20);
 
     [Fact]
     public void A_fresh_single_member_group_gets_its_first_record_within_ten_seconds()
@@ -45,7 +48,7 @@ public sealed class RebalanceTests(KafkaCluster cluster, ITestOutputHelper outpu
     }
 
     [Fact]
-    public void A_second_instance_joining_gets_partitions_within_fifteen_seconds_and_commits_stay_quiet()
+    public void A_second_instance_joining_gets_partitions_within_the_rejoin_bound_and_commits_stay_quiet()
     {
         var (input, alerts, group) = Topics();
         Produce(input, 400);
@@ -72,7 +75,7 @@ public sealed class RebalanceTests(KafkaCluster cluster, ITestOutputHelper outpu
     }
 
     [Fact]
-    public void A_restart_after_kill_minus_nine_gets_its_partitions_back_within_fifteen_seconds()
+    public void A_restart_after_kill_minus_nine_gets_its_partitions_back_within_the_rejoin_bound()
     {
         var (input, alerts, group) = Topics();
         Produce(input, 400);
