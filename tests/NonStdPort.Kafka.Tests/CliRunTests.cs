@@ -97,6 +97,8 @@ public sealed class CliRunTests(KafkaCluster cluster, ITestOutputHelper output)
 
         // Auto-commit is pushed out of reach, so the offsets seen afterwards can only come from the stop.
         using var run = CliProcess.Start([.. RunArgs(input, alerts, group), "-X", "auto.commit.interval.ms=3600000"]);
+        // Signalled only once the handlers are installed: an early SIGTERM would kill it outright.
+        run.WaitUntilStarted(Timeout);
         Wait.Until(() => Sum(cluster.EndOffsets(alerts)) >= records || run.HasExited, Timeout, () => "every alert produced; stderr:\n" + run.Stderr);
         Assert.All(cluster.Committed(group, input), c => Assert.Equal(-1, c.Value));
         run.Terminate();

@@ -95,6 +95,8 @@ public sealed class LedgerAndCountersTests(KafkaCluster cluster)
             return inner.Complete(consumer, next);
         }
 
+        public bool Tick(IConsumer<Null, Null> consumer, bool rebalancing) => inner.Tick(consumer, rebalancing);
+
         public void CommitRevoked(IConsumer<Null, Null> consumer, IReadOnlyList<TopicPartitionOffset> offsets) => inner.CommitRevoked(consumer, offsets);
 
         public bool CommitFinal(IConsumer<Null, Null> consumer, Action serve, CancellationToken deadline) => inner.CommitFinal(consumer, serve, deadline);

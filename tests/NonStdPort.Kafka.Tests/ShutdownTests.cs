@@ -52,6 +52,22 @@ public sealed class ShutdownTests(ITestOutputHelper output)
         Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(15));
     }
 
+    [Fact]
+    public void Sigterm_with_stderr_closed_still_drains_commits_and_exits_within_the_shutdown_timeout()
+    {
+        using var broker = StartBroker(out string servers);
+        using var run = CliProcess.StartWithStderrClosed(RunArgs(servers, "--shutdown-timeout", "10s"));
+        WaitForAlerts(servers, run);
+
+        var clock = Stopwatch.StartNew();
+        run.Terminate();
+        int code = run.WaitForExit(Timeout);
+        output.WriteLine($"exit {code} {clock.Elapsed.TotalSeconds:F1} s after SIGTERM, stderr closed");
+
+        Assert.Equal(0, code);
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(10 + 5));
+    }
+
     /// <summary>A run that has delivered alerts (nothing committed yet) and then lost its broker.</summary>
     private static CliProcess RunThenTakeTheBrokerAway(string shutdownTimeout)
     {
@@ -71,12 +87,14 @@ public sealed class ShutdownTests(ITestOutputHelper output)
     }
 
     /// <summary>Replays the sample into "in" and scores it to "out"; auto-commit out of reach, so only the stop commits.</summary>
-    private static CliProcess StartRun(string servers, params string[] extra) => CliProcess.Start(
+    private static CliProcess StartRun(string servers, params string[] extra) => CliProcess.Start(RunArgs(servers, extra));
+
+    private static string[] RunArgs(string servers, params string[] extra) =>
     [
         "run", "--bootstrap-servers", servers, "--input-topic", "in", "--output-topic", "out", "--group-id", KafkaCluster.UniqueName("group"),
         "--consumers", "1", "--stats-interval", "0", "--replay", Path.Combine(Repository.Samples, "sysmon-flat.ndjson"),
         "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500", "-X", "auto.commit.interval.ms=3600000", .. extra,
-    ]);
+    ];
 
     private static void WaitForAlerts(string servers, CliProcess run)
     {

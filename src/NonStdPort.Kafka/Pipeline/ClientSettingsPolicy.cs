@@ -10,6 +10,8 @@ internal static class ClientSettingsPolicy
     {
         // Offsets are stored only after every output of a record and of all before it is acknowledged.
         ["enable.auto.offset.store"] = "false",
+        // The loop commits stored offsets itself, never during a rebalance (StoredOffsetCommit).
+        ["enable.auto.commit"] = "false",
         // Alerts must survive a broker failure before their input offset is committed.
         ["enable.idempotence"] = "true",
         ["acks"] = "all",
@@ -18,7 +20,6 @@ internal static class ClientSettingsPolicy
     /// <summary>Settings exactly-once owns in addition: offsets go only through the transaction.</summary>
     private static readonly Dictionary<string, string> FixedForTransactions = new(StringComparer.Ordinal)
     {
-        ["enable.auto.commit"] = "false",
         ["isolation.level"] = "read_committed",
     };
 

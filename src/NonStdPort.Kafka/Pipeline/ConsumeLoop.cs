@@ -22,6 +22,10 @@ internal sealed class ConsumeLoop
     private IConsumer<Null, Null>? _consumer;
     private bool _closing;
 
+    // From a cooperative revoke (or a commit refused for a rebalance) to the assignment that
+    // ends the rebalance: no commits then.
+    private bool _rebalancing;
+
     public ConsumeLoop(PipelineContext context, ICommitStrategy commit)
     {
         _context = context;
@@ -72,6 +76,13 @@ internal sealed class ConsumeLoop
                 {
                     _ledger.StoreCompleted(consumer);
                     nextStore = now + StoreEveryMs;
+                }
+
+                if (!_ledger.Commit.Tick(consumer, _rebalancing))
+                {
+                    // Held back until the assignment that ends this rebalance: another refused
+                    // commit would only make the coordinator start over (librdkafka#4059).
+                    _rebalancing = true;
                 }
 
                 if (now >= nextLag)
@@ -176,6 +187,7 @@ internal sealed class ConsumeLoop
 
     private void OnAssigned(List<TopicPartition> partitions)
     {
+        _rebalancing = false;
         _ledger.Assign(partitions);
         _flow.Assigned();
         _context.Log("assigned " + PartitionRanges.Format(partitions));
@@ -204,6 +216,7 @@ internal sealed class ConsumeLoop
         }
 
         GiveUp(revoked);
+        _rebalancing = true;
         _context.Log("revoked " + PartitionRanges.Format(revoked));
     }
 

@@ -5,7 +5,7 @@ namespace NonStdPort.Kafka.Pipeline;
 /// <summary>
 /// How a consume loop's completed input offsets become committed: the one seam between the
 /// <see cref="PartitionLedger"/> (which knows what is complete) and the group. At-least-once
-/// (<see cref="StoredOffsetCommit"/>) stores offsets for librdkafka's commit timer; an
+/// (<see cref="StoredOffsetCommit"/>) stores offsets and commits them on a timer; an
 /// exactly-once strategy sends them in the producer's transaction instead. Called on the loop's
 /// thread only, rebalance callbacks included.
 /// </summary>
@@ -19,6 +19,14 @@ internal interface ICommitStrategy
     /// complete. Returns false when it could not be recorded (it is offered again later).
     /// </summary>
     bool Complete(IConsumer<Null, Null> consumer, TopicPartitionOffset next);
+
+    /// <summary>
+    /// Called on every turn of the loop: commits what is complete when it is time to.
+    /// <paramref name="rebalancing"/> is true between a cooperative revoke and the assignment
+    /// that ends the rebalance, when a commit would be refused. Returns false when the group
+    /// refused a commit because a rebalance has begun that no callback has announced yet.
+    /// </summary>
+    bool Tick(IConsumer<Null, Null> consumer, bool rebalancing);
 
     /// <summary>
     /// Partitions are being revoked: make their completed offsets durable now, before their next

@@ -5,6 +5,12 @@ namespace NonStdPort.Kafka.Pipeline;
 /// <summary>The librdkafka settings of the pipeline's clients: defaults, then <c>-X</c>, then what the guarantee needs.</summary>
 internal static class KafkaClientConfig
 {
+    /// <summary>The consumers' default <c>session.timeout.ms</c>.</summary>
+    public const int DefaultSessionTimeoutMs = 6000;
+
+    /// <summary>The consumers' default <c>heartbeat.interval.ms</c>.</summary>
+    public const int DefaultHeartbeatIntervalMs = 1000;
+
     /// <summary>The consumers' settings, before the commit strategy adds its own.</summary>
     public static ConsumerConfig Consumer(PipelineOptions options)
     {
@@ -20,6 +26,11 @@ internal static class KafkaClientConfig
             ConsumeResultFields = "topic",
         };
         config.Set("fetch.queue.backoff.ms", "10");
+        // A member that died (kill -9) holds its partitions until its session expires: 6 s
+        // instead of librdkafka's 45 s bounds a restart or a join to seconds. Valid on real
+        // clusters too (group.min.session.timeout.ms defaults to 6000); -X overrides both.
+        config.SessionTimeoutMs = DefaultSessionTimeoutMs;
+        config.HeartbeatIntervalMs = DefaultHeartbeatIntervalMs;
         config.Set("auto.offset.reset", options.AutoOffsetReset);
         Apply(config, options);
         config.GroupId = options.GroupId;

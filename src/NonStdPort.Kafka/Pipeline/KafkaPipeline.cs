@@ -165,6 +165,9 @@ public sealed class KafkaPipeline
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var shutdown = new ShutdownCoordinator(stop, _options.Consumers, _options.ShutdownTimeout);
         _shutdown = shutdown;
+        // The readiness line: from here a stop request (SIGTERM) is served as a graceful stop.
+        Log($"started: group {_options.GroupId}, {_options.Consumers} consumer(s), {string.Join(',', _options.InputTopics)} -> {_options.OutputTopic}, " +
+            (_options.Guarantee == DeliveryGuarantee.ExactlyOnce ? "exactly-once" : "at-least-once"));
         if (_options.Guarantee == DeliveryGuarantee.ExactlyOnce)
         {
             await RunTransactionalAsync(shutdown).ConfigureAwait(false);

@@ -27,8 +27,9 @@ internal static class RunCommand
         "--commit-interval): a reader with isolation.level=read_committed sees every alert exactly once, across " +
         "crashes, restarts and rebalances. Settings come from appsettings.json " +
         "(or --config), then NONSTDPORT_* environment variables (NONSTDPORT_BootstrapServers, " +
-        "NONSTDPORT_InputTopics__0, NONSTDPORT_Kafka__security.protocol, ...), then these flags. With no bootstrap " +
-        "servers anywhere, an embedded mock broker starts in this process (for trying it out: 5 MiB / 100,000 " +
+        "NONSTDPORT_InputTopics__0, NONSTDPORT_Kafka__security.protocol, ...), then these flags. With nothing about " +
+        "Kafka configured anywhere (no bootstrap servers, -X or Kafka section; Kafka settings without bootstrap servers " +
+        "are an error), an embedded mock broker starts in this process (for trying it out: 5 MiB / 100,000 " +
         "messages per partition, older data silently dropped) and the alerts are read back and printed to stdout; " +
         "with --replay the demo exits once the file is processed. SIGINT/SIGTERM stop it gracefully: stop " +
         "consuming, drain, flush, commit, leave the group, exit 0; the process exits within --shutdown-timeout " +
@@ -289,19 +290,15 @@ internal static class RunCommand
 
     /// <summary>
     /// The mock broker's group coordinator can stall for tens of seconds when a second member joins
-    /// or leaves, so the embedded run uses one consumer (unless --consumers says otherwise) and a
-    /// short session, which bounds such a stall to seconds.
+    /// or leaves, so the embedded run uses one consumer (unless --consumers says otherwise); the
+    /// short default session (KafkaClientConfig) bounds such a stall to seconds.
     /// </summary>
     private static PipelineOptions EmbeddedOptions(PipelineOptions options, MockCluster embedded, bool consumersGiven)
     {
-        var client = new Dictionary<string, string>(options.ClientSettings);
-        client.TryAdd("session.timeout.ms", "6000");
-        client.TryAdd("heartbeat.interval.ms", "500");
         return options with
         {
             BootstrapServers = embedded.BootstrapServers,
             Consumers = consumersGiven ? options.Consumers : 1,
-            ClientSettings = client,
         };
     }
 

@@ -80,6 +80,31 @@ internal static class RunSettingsLoader
         return Resolve(config, flags, out error);
     }
 
+    /// <summary>
+    /// The embedded demo broker starts only when no source names Kafka at all: Kafka client
+    /// settings (<c>-X</c>, the <c>Kafka</c> section, <c>NONSTDPORT_Kafka__*</c>) or an empty
+    /// <c>BootstrapServers</c> without servers are a production configuration gone wrong, not a demo.
+    /// Returns the error, or null.
+    /// </summary>
+    private static string? EmbeddedRefused(IConfiguration config, RunFlags flags, Dictionary<string, string> clientSettings)
+    {
+        string? servers = flags.BootstrapServers ?? config["BootstrapServers"];
+        if (!string.IsNullOrEmpty(servers))
+        {
+            return null;
+        }
+
+        if (servers is not null)
+        {
+            return "bootstrap servers are configured but empty; set them, or remove the setting to run the embedded demo broker";
+        }
+
+        return clientSettings.Count == 0
+            ? null
+            : $"Kafka settings are configured ({string.Join(", ", clientSettings.Keys.Order(StringComparer.Ordinal))}) but no bootstrap servers; " +
+              "set --bootstrap-servers or BootstrapServers (the embedded demo broker starts only when no configuration names Kafka at all)";
+    }
+
     /// <summary>Merges configuration and flags over the defaults.</summary>
     public static RunSettings Resolve(IConfiguration config, RunFlags flags, out string? error)
     {
@@ -165,6 +190,7 @@ internal static class RunSettingsLoader
             TransactionMaxBytes = maxBytes,
         };
         error ??= options.Validate();
+        error ??= EmbeddedRefused(config, flags, clientSettings);
         string? rules = NullIfEmpty(flags.Rules ?? config["Rules"]);
         string? replay = NullIfEmpty(flags.Replay ?? config["Replay"]);
         return new RunSettings(options, rules, replay, flags.Consumers is not null || config["Consumers"] is not null);

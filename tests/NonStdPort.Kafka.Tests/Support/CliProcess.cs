@@ -68,6 +68,42 @@ internal sealed partial class CliProcess : IDisposable
         return new CliProcess(Process.Start(info)!);
     }
 
+    /// <summary>
+    /// Starts <c>nonstdport ARGS</c> with its stderr a pipe whose reader has already gone (as when
+    /// the log collector died): every write to stderr fails.
+    /// </summary>
+    public static CliProcess StartWithStderrClosed(params string[] args)
+    {
+        var info = new ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Repository.Root,
+        };
+        info.ArgumentList.Add("-c");
+        // The reader exits at once; exec keeps the process id, so signals reach nonstdport itself.
+        info.ArgumentList.Add("exec 2> >(exec true); sleep 0.2; exec dotnet \"$0\" \"$@\"");
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "nonstdport.dll"));
+        foreach (string arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment.Remove("KAFKA_BOOTSTRAP_SERVERS");
+        return new CliProcess(Process.Start(info)!);
+    }
+
+    /// <summary>
+    /// Waits for <c>run</c>'s readiness line (<c>started: ...</c>, logged once its signal handlers
+    /// are installed and the pipeline is starting); fails the test if it exits first.
+    /// </summary>
+    public void WaitUntilStarted(TimeSpan timeout)
+    {
+        Wait.Until(() => Stderr.Contains("started: group ", StringComparison.Ordinal) || HasExited, timeout, () => "the readiness line; stderr:\n" + Stderr);
+        Assert.False(HasExited, "exited before it was ready; stderr:\n" + Stderr);
+    }
+
     /// <summary>Sends SIGTERM, as a service manager does on stop.</summary>
     public void Terminate() => Assert.Equal(0, Kill(_process.Id, 15));
 

@@ -23,6 +23,35 @@ public sealed class RunSettingsTests
         Assert.Equal(TimeSpan.FromSeconds(10), settings.Pipeline.StatsInterval);
     }
 
+    [Theory]
+    [InlineData("flag", "security.protocol")]
+    [InlineData("file", "security.protocol")]
+    [InlineData("environment", "security.protocol")]
+    [InlineData("empty servers", "empty")]
+    public void Any_source_naming_kafka_without_bootstrap_servers_is_an_error_not_an_embedded_broker(string source, string mentioned)
+    {
+        string? error;
+        switch (source)
+        {
+            case "flag":
+                RunSettingsLoader.Resolve(Config(), new RunFlags { ClientSettings = ["security.protocol=SASL_SSL"] }, out error);
+                break;
+            case "file":
+                RunSettingsLoader.Resolve(Config(("Kafka:security.protocol", "SASL_SSL")), new RunFlags(), out error);
+                break;
+            case "environment":
+                FromEnvironment("Kafka__security.protocol", "SASL_SSL", out error);
+                break;
+            default:
+                RunSettingsLoader.Resolve(Config(("BootstrapServers", "")), new RunFlags(), out error);
+                break;
+        }
+
+        Assert.NotNull(error);
+        Assert.Contains(mentioned, error);
+        Assert.Contains("bootstrap servers", error);
+    }
+
     [Fact]
     public void Configuration_values_are_used_and_flags_win_over_them()
     {
@@ -68,7 +97,7 @@ public sealed class RunSettingsTests
     [InlineData("KAFKA:security.protocol")]
     public void Known_keys_are_matched_whatever_their_case(string key)
     {
-        RunSettingsLoader.Resolve(Config((key, "x")), new RunFlags(), out string? error);
+        RunSettingsLoader.Resolve(Config((key, "x")), new RunFlags { BootstrapServers = "kafka-1:9092" }, out string? error);
         Assert.Null(error);
     }
 
@@ -108,6 +137,7 @@ public sealed class RunSettingsTests
     [InlineData("enable.auto.offset.store=true", "enable.auto.offset.store")]
     [InlineData("acks=1", "acks")]
     [InlineData("enable.idempotence=false", "enable.idempotence")]
+    [InlineData("enable.auto.commit=true", "enable.auto.commit=false")]
     [InlineData("group.id=x", "--group-id")]
     [InlineData("novalue", "key=value")]
     public void Settings_that_would_break_the_guarantee_are_refused(string setting, string mentioned)
@@ -120,14 +150,13 @@ public sealed class RunSettingsTests
     [Theory]
     [InlineData("transactional.id=x", "--instance-id")]
     [InlineData("isolation.level=read_uncommitted", "isolation.level=read_committed")]
-    [InlineData("enable.auto.commit=true", "enable.auto.commit=false")]
     public void Under_exactly_once_settings_that_would_let_offsets_or_outputs_escape_the_transaction_are_refused(string setting, string mentioned)
     {
         RunSettingsLoader.Resolve(Config(), new RunFlags { Guarantee = "exactly-once", ClientSettings = [setting] }, out string? error);
         Assert.NotNull(error);
         Assert.Contains(mentioned, error);
 
-        RunSettingsLoader.Resolve(Config(), new RunFlags { ClientSettings = [setting] }, out string? atLeastOnce);
+        RunSettingsLoader.Resolve(Config(), new RunFlags { BootstrapServers = "kafka-1:9092", ClientSettings = [setting] }, out string? atLeastOnce);
         Assert.Null(atLeastOnce);
     }
 
