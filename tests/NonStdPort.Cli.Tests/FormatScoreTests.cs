@@ -34,6 +34,23 @@ public sealed class FormatScoreTests
         Assert.Equal("", result.Stderr);
     }
 
+    [Theory]
+    [InlineData("ecs", "\"id\":\"")]
+    [InlineData("ocsf", "\"finding_info\":{\"uid\":\"")]
+    [InlineData("leef", "\talertId=")]
+    [InlineData("cef", " externalId=")]
+    public void Top_ranks_alerts_of_any_format_as_it_ranks_json(string format, string idBefore)
+    {
+        string path = Path.Combine(RepositoryPaths.Samples, "sysmon-flat.ndjson");
+        CliResult json = CliRunner.Run("score", "--top", "3", path);
+        CliResult other = CliRunner.Run("score", "--top", "3", "--format", format, path);
+
+        Assert.True(json.ExitCode == 0 && other.ExitCode == 0, json + "\n" + other);
+        var expected = json.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("alert_id").GetString());
+        var actual = other.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l[(l.IndexOf(idBefore, StringComparison.Ordinal) + idBefore.Length)..][..16]);
+        Assert.Equal(expected, actual);
+    }
+
     [Fact]
     public void An_unknown_format_is_a_usage_error_naming_the_formats()
     {

@@ -99,6 +99,9 @@ internal static class AlertText
         return at < 0 ? path : path[(at + 1)..];
     }
 
+    /// <summary>An alert's event time for ranking: the ticks, or <see cref="long.MinValue"/> when the record had none.</summary>
+    public static long RankTime(long eventTimeTicks) => eventTimeTicks >= 0 ? eventTimeTicks : long.MinValue;
+
     /// <summary>UTC ticks as milliseconds since the Unix epoch.</summary>
     public static long UnixMilliseconds(long utcTicks) => (utcTicks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond;
 

@@ -123,7 +123,7 @@ public sealed class CefAlertWriter : IAlertFormatter
         }
 
         o.Constant("flexString1Label"u8, source.IsEvtxRecord ? "sourceRecord"u8 : "source"u8);
-        batch.AddEntry(start, keyStart, keyLength, c.RiskScore, c.Rule);
+        batch.AddEntry(start, keyStart, keyLength, c.RiskScore, c.Rule, AlertText.RankTime(c.EventTimeTicks));
         batch.Write("\n"u8);
     }
 }

@@ -139,7 +139,7 @@ public sealed class EcsAlertWriter : IAlertFormatter
         o.ProjectFields(alert, source, ref _file, ref _topic);
         o.Close();
         o.Finish();
-        batch.AddEntry(start, keyStart, keyLength, c.RiskScore, c.Rule);
+        batch.AddEntry(start, keyStart, keyLength, c.RiskScore, c.Rule, AlertText.RankTime(c.EventTimeTicks));
         batch.Write("\n"u8);
     }
 }

@@ -115,7 +115,7 @@ public sealed class LeefAlertWriter : IAlertFormatter
             o.Number(source.IsEvtxRecord ? "sourceRecord"u8 : "sourceLine"u8, source.Line);
         }
 
-        batch.AddEntry(start, keyStart, keyLength, c.RiskScore, c.Rule);
+        batch.AddEntry(start, keyStart, keyLength, c.RiskScore, c.Rule, AlertText.RankTime(c.EventTimeTicks));
         batch.Write("\n"u8);
     }
 }

@@ -172,7 +172,7 @@ public sealed class OcsfAlertWriter : IAlertFormatter
         o.Close();
         o.Close();
         o.Finish();
-        batch.AddEntry(start, keyStart, keyLength, c.RiskScore, c.Rule);
+        batch.AddEntry(start, keyStart, keyLength, c.RiskScore, c.Rule, AlertText.RankTime(c.EventTimeTicks));
         batch.Write("\n"u8);
     }
 
