@@ -23,7 +23,7 @@ public sealed class Engine
 {
     private readonly RecordReader _reader;
     private readonly Scorer _scorer;
-    private readonly AlertWriter _writer = new();
+    private readonly IAlertFormatter _writer;
     private readonly long _notBeforeTicks;
     private readonly ProcessLineage? _lineage;
     private readonly BeaconTracker? _beacon;
@@ -34,6 +34,7 @@ public sealed class Engine
         Rules = rules;
         Options = options ?? new EngineOptions();
         _reader = new RecordReader(Options.MaxRecordBytes);
+        _writer = AlertFormats.Create(Options.Format, Options.Clock);
         _scorer = new Scorer(rules);
         // NotBefore is an instant in UTC; only a value marked Local is converted.
         _notBeforeTicks = Options.NotBefore is { } notBefore
@@ -53,7 +54,7 @@ public sealed class Engine
     public EngineCounters Counters { get; } = new();
 
     /// <summary>The alert writer this engine writes with (for detections that add their own alerts).</summary>
-    internal AlertWriter Writer => _writer;
+    internal IAlertFormatter Writer => _writer;
 
     /// <summary>Reads, scores and (when it is an alert) writes one record.</summary>
     public RecordOutcome Process(ReadOnlySpan<byte> record, in SourceRef source, AlertBatch output)
@@ -310,13 +311,13 @@ public sealed class Engine
     {
         AlertColumns columns = AlertColumns.ForConnection(view, eventTicks, connection, verdict);
         AddLineage(ref columns, view, eventTicks);
-        _writer.Begin(output, columns);
-        if (Options.EmitAll)
+        var details = new AlertDetails(columns)
         {
-            _writer.WriteAlertStatus(verdict);
-        }
-
-        _writer.End(source);
+            HasStatus = Options.EmitAll,
+            IsAlert = verdict.IsAlert,
+            NotAlertReason = verdict.NotAlertReason,
+        };
+        _writer.Write(output, details, source);
     }
 
     private void Count(in Verdict verdict)

@@ -1,3 +1,5 @@
+using NonStdPort.Core.Write;
+
 namespace NonStdPort.Core;
 
 /// <summary>Per-run engine settings. Defaults live here and nowhere else.</summary>
@@ -14,4 +16,10 @@ public sealed record EngineOptions
 
     /// <summary>Records whose event time is before this instant (UTC; a value of kind Local is converted) are skipped; records without an event time are kept; null keeps all.</summary>
     public DateTime? NotBefore { get; init; }
+
+    /// <summary>The shape alerts are written in; <see cref="AlertFormat.Json"/> by default.</summary>
+    public AlertFormat Format { get; init; } = AlertFormat.Json;
+
+    /// <summary>The clock of each alert's detection time (<c>detected_at</c>); the system clock when null.</summary>
+    public TimeProvider? Clock { get; init; }
 }

@@ -58,6 +58,51 @@ public sealed class CliRunTests(KafkaCluster cluster, ITestOutputHelper output)
         Assert.All(read, r => Assert.Equal(JsonNode.Parse(r.Message.Value)!["hostname"]!.GetValue<string>(), Encoding.UTF8.GetString(r.Message.Key!)));
     }
 
+    /// <summary>Where each format carries the alert id.</summary>
+    private static string AlertId(string format, string alert) => System.Text.RegularExpressions.Regex.Match(alert, format switch
+    {
+        "ecs" => "\"event\":\\{[^}]*\"id\":\"([0-9a-f]{16})\"",
+        "ocsf" => "\"finding_info\":\\{\"uid\":\"([0-9a-f]{16})\"",
+        "leef" => "\talertId=([0-9a-f]{16})",
+        "cef" => " externalId=([0-9a-f]{16})",
+        _ => "\"alert_id\":\"([0-9a-f]{16})\"",
+    }).Groups[1].Value;
+
+    [Theory]
+    [InlineData("ecs")]
+    [InlineData("ocsf")]
+    [InlineData("leef")]
+    [InlineData("cef")]
+    public void The_format_sets_the_message_value_and_keys_and_headers_stay_as_with_json(string format)
+    {
+        string file = Path.Combine(Repository.Samples, "sysmon-flat.ndjson");
+        using var json = CliProcess.Start("score", file);
+        Assert.Equal(0, json.WaitForExit(Timeout));
+        var hostById = json.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .ToDictionary(a => AlertId("json", a), a => JsonNode.Parse(a)!["hostname"]?.GetValue<string>());
+        using var score = CliProcess.Start("score", "--format", format, file);
+        Assert.Equal(0, score.WaitForExit(Timeout));
+        var expected = score.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(a => AlertId(format, a)).ToList();
+        Assert.Equal(hostById.Keys.Order(), expected.Order());
+
+        string input = cluster.CreateTopic("in", 2), alerts = cluster.CreateTopic("out", 2), group = KafkaCluster.UniqueName("group");
+        using var run = CliProcess.Start([.. RunArgs(input, alerts, group), "--format", format, "--replay", file]);
+        var read = cluster.Read(alerts, expected.Count, Timeout, settle: TimeSpan.FromMilliseconds(500));
+        run.Terminate();
+        Assert.Equal(0, run.WaitForExit(Timeout));
+
+        var values = read.Select(r => Encoding.UTF8.GetString(r.Message.Value)).ToList();
+        Assert.Equal(expected.Order(), values.Select(v => AlertId(format, v)).Order());
+        Assert.All(values, v => Assert.False(v.StartsWith('{') && format is "leef" or "cef", v));
+        Assert.All(read, r =>
+        {
+            string id = AlertId(format, Encoding.UTF8.GetString(r.Message.Value));
+            Assert.Equal(hostById[id], r.Message.Key is null ? null : Encoding.UTF8.GetString(r.Message.Key));
+            Assert.True(r.Message.Headers.TryGetLastBytes("risk_score", out _), "risk_score header");
+            Assert.True(r.Message.Headers.TryGetLastBytes("technique", out _), "technique header");
+        });
+    }
+
     [Fact]
     public void A_process_killed_hard_mid_stream_and_restarted_loses_no_alert()
     {

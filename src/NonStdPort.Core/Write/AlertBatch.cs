@@ -2,8 +2,12 @@ using System.Buffers;
 
 namespace NonStdPort.Core.Write;
 
-/// <summary>One alert inside an <see cref="AlertBatch"/>: where its JSON and its key lie in the batch buffer.</summary>
-public readonly record struct AlertEntry(int Start, int Length, int KeyStart, int KeyLength, byte RiskScore, DetectionRule Rule);
+/// <summary>
+/// One alert inside an <see cref="AlertBatch"/>: where its bytes and its key lie in the batch buffer,
+/// and what ranks it (risk score; event time in UTC ticks, <see cref="long.MinValue"/> when the record
+/// had none, null when the writer did not say), so that ranking need not parse any format.
+/// </summary>
+public readonly record struct AlertEntry(int Start, int Length, int KeyStart, int KeyLength, byte RiskScore, DetectionRule Rule, long? EventTimeTicks = null);
 
 /// <summary>Which detection produced an alert; written as the alert's <c>rule</c> field.</summary>
 public enum DetectionRule : byte
@@ -61,14 +65,14 @@ public sealed class AlertBatch : IBufferWriter<byte>
 
     /// <summary>Records that the bytes from <paramref name="start"/> to the current end are one alert.</summary>
     /// <remarks>Called by alert writers after writing the JSON object and before the newline.</remarks>
-    public void AddEntry(int start, int keyStart, int keyLength, byte riskScore, DetectionRule rule)
+    public void AddEntry(int start, int keyStart, int keyLength, byte riskScore, DetectionRule rule, long? eventTimeTicks = null)
     {
         if (_count == _entries.Length)
         {
             Array.Resize(ref _entries, _entries.Length * 2);
         }
 
-        _entries[_count++] = new AlertEntry(start, _written - start, keyStart, keyLength, riskScore, rule);
+        _entries[_count++] = new AlertEntry(start, _written - start, keyStart, keyLength, riskScore, rule, eventTimeTicks);
     }
 
     /// <summary>

@@ -22,7 +22,7 @@ namespace NonStdPort.Core.Write;
 /// name itself unless it needed JSON escaping); empty when the record had no host name.
 /// One instance per thread.
 /// </summary>
-public sealed class AlertWriter
+public sealed class AlertWriter : IAlertFormatter
 {
     /// <summary>The <c>event_category</c> of network-connection alerts.</summary>
     public const string NetworkConnectionCategory = "network_connection";
@@ -63,6 +63,14 @@ public sealed class AlertWriter
     private static readonly JsonEncodedText TopicName = JsonEncodedText.Encode("topic");
     private static readonly JsonEncodedText PartitionName = JsonEncodedText.Encode("partition");
     private static readonly JsonEncodedText OffsetName = JsonEncodedText.Encode("offset");
+
+    private static readonly JsonEncodedText BeaconName = JsonEncodedText.Encode("beacon");
+    private static readonly JsonEncodedText CountName = JsonEncodedText.Encode("count");
+    private static readonly JsonEncodedText MedianIntervalName = JsonEncodedText.Encode("median_interval_s");
+    private static readonly JsonEncodedText JitterName = JsonEncodedText.Encode("jitter");
+    private static readonly JsonEncodedText FirstSeenName = JsonEncodedText.Encode("first_seen");
+    private static readonly JsonEncodedText LastSeenName = JsonEncodedText.Encode("last_seen");
+    private static readonly JsonEncodedText NewPortName = JsonEncodedText.Encode("new_port");
 
     private static readonly JsonEncodedText[] SeverityValues =
         [JsonEncodedText.Encode("none"), JsonEncodedText.Encode("low"), JsonEncodedText.Encode("medium"), JsonEncodedText.Encode("high")];
@@ -111,6 +119,42 @@ public sealed class AlertWriter
 
     /// <summary>The JSON writer, for detection-specific members between <see cref="Begin"/> and <see cref="End"/>.</summary>
     public Utf8JsonWriter Json => _json;
+
+    /// <inheritdoc />
+    public AlertFormat Format => AlertFormat.Json;
+
+    /// <summary>
+    /// Writes one complete alert: the base columns, then a beacon's <c>beacon: {count,
+    /// median_interval_s, jitter, first_seen, last_seen}</c> or an RDP port change's <c>new_port</c>,
+    /// then (with <c>--all</c>) <c>alert</c> and <c>not_alert_reason</c>, and <c>source</c>.
+    /// </summary>
+    public void Write(AlertBatch batch, in AlertDetails alert, in SourceRef source)
+    {
+        Begin(batch, alert.Columns);
+        Utf8JsonWriter json = _json;
+        if (alert.IsBeacon)
+        {
+            json.WriteStartObject(BeaconName);
+            json.WriteNumber(CountName, alert.BeaconCount);
+            json.WriteNumber(MedianIntervalName, Math.Round(alert.BeaconMedianIntervalSeconds, 3));
+            json.WriteNumber(JitterName, Math.Round(alert.BeaconJitter, 4));
+            WriteTime(FirstSeenName, alert.BeaconFirstSeen);
+            WriteTime(LastSeenName, alert.BeaconLastSeen);
+            json.WriteEndObject();
+        }
+
+        if (alert.NewPort >= 0)
+        {
+            json.WriteNumber(NewPortName, alert.NewPort);
+        }
+
+        if (alert.HasStatus)
+        {
+            WriteAlertStatus(alert.IsAlert, alert.NotAlertReason);
+        }
+
+        End(source);
+    }
 
     /// <summary>Writes one complete alert (base columns and source).</summary>
     public void Write(AlertBatch batch, in AlertColumns columns, in SourceRef source)
@@ -186,17 +230,26 @@ public sealed class AlertWriter
     }
 
     /// <summary>Writes <c>alert</c> and <c>not_alert_reason</c> (for <c>--all</c>).</summary>
-    public void WriteAlertStatus(in Verdict verdict)
+    public void WriteAlertStatus(in Verdict verdict) => WriteAlertStatus(verdict.IsAlert, verdict.NotAlertReason);
+
+    private void WriteAlertStatus(bool isAlert, NotAlertReason reason)
     {
-        _json.WriteBoolean(AlertName, verdict.IsAlert);
-        if (verdict.IsAlert)
+        _json.WriteBoolean(AlertName, isAlert);
+        if (isAlert)
         {
             _json.WriteNull(NotAlertReasonName);
         }
         else
         {
-            _json.WriteString(NotAlertReasonName, NotAlertReasonValues[(int)verdict.NotAlertReason]);
+            _json.WriteString(NotAlertReasonName, NotAlertReasonValues[(int)reason]);
         }
+    }
+
+    private void WriteTime(JsonEncodedText name, long utcTicks)
+    {
+        Span<byte> text = stackalloc byte[EventTime.FormattedLength];
+        EventTime.Format(utcTicks, text);
+        _json.WriteString(name, text);
     }
 
     /// <summary>

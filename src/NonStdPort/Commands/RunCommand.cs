@@ -3,6 +3,7 @@ using NonStdPort.Cli.Configuration;
 using NonStdPort.Cli.Files;
 using NonStdPort.Core;
 using NonStdPort.Core.Rules;
+using NonStdPort.Core.Write;
 using NonStdPort.Kafka.Broker;
 using NonStdPort.Kafka.Demo;
 using NonStdPort.Kafka.Hosting;
@@ -39,6 +40,7 @@ internal static class RunCommand
         "\n" +
         "Examples:\n" +
         "  nonstdport run --replay samples/sysmon-flat.ndjson              demo: embedded broker, alerts on stdout\n" +
+        "  nonstdport run -b kafka:9092 -o qradar-alerts --format leef     alerts as LEEF 2.0 for QRadar\n" +
         "  nonstdport run -b kafka:9092 -t sysmon --output-topic alerts    score a topic into another\n" +
         "  nonstdport run -b kafka:9092 --dlq-topic sysmon-dlq --rules rules.yaml\n" +
         "  nonstdport run -b kafka:9093 -X security.protocol=SASL_SSL -X sasl.mechanism=PLAIN \\\n" +
@@ -139,6 +141,7 @@ internal static class RunCommand
             Description = "First produce this file's records (NDJSON, XML events, gzip) into the first input topic, keyed by host name.",
             HelpName = "FILE",
         };
+        var format = FormatOption.Create("value of each alert message; keys and headers are the same for every format");
         var configFile = new Option<string?>("--config")
         {
             Description = $"Settings file to read instead of ./{RunSettingsLoader.DefaultFile}.",
@@ -148,7 +151,7 @@ internal static class RunCommand
         var command = new Command("run", Description)
         {
             bootstrap, inputs, group, output, dlq, rules, settings, statsInterval, shutdownTimeout, connectTimeout, consumers,
-            guarantee, instanceId, commitInterval, transactionMaxRecords, transactionMaxBytes, replay, configFile,
+            guarantee, instanceId, commitInterval, transactionMaxRecords, transactionMaxBytes, replay, format, configFile,
         };
         command.SetAction(parse =>
         {
@@ -171,6 +174,7 @@ internal static class RunCommand
                 TransactionMaxRecords = parse.GetValue(transactionMaxRecords),
                 TransactionMaxBytes = parse.GetValue(transactionMaxBytes),
                 Replay = parse.GetValue(replay),
+                Format = parse.GetValue(format),
                 ConfigFile = parse.GetValue(configFile),
             };
             return Execute(flags, streams);
@@ -247,7 +251,7 @@ internal static class RunCommand
         }
 
         using var demoDone = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        var pipeline = new KafkaPipeline(options, rules, new EngineOptions(), log);
+        var pipeline = new KafkaPipeline(options, rules, new EngineOptions { Format = settings.Format }, log);
         using var echo = embedded is null ? null : new AlertEcho(options, options.OutputTopic, EmbeddedPartitions, streams.Output, log);
         var running = Task.Run(() => pipeline.RunAsync(demoDone.Token));
 

@@ -4,6 +4,7 @@ using System.Globalization;
 using NonStdPort.Cli.Files;
 using NonStdPort.Core;
 using NonStdPort.Core.Rules;
+using NonStdPort.Core.Write;
 
 namespace NonStdPort.Cli.Commands;
 
@@ -33,6 +34,7 @@ internal static class ScoreCommand
         "  nonstdport score --all events.xml | jq .risk_score     every scored connection, with why it is not an alert\n" +
         "  nonstdport score --stats big.ndjson > alerts.ndjson   throughput and counts on stderr\n" +
         "  nonstdport score -r exports/                          every record file under a directory\n" +
+        "  nonstdport score --format ocsf day.ndjson             alerts as OCSF 1.8.0 Detection Findings\n" +
         "\n" +
         ExitCodes.HelpText;
 
@@ -93,6 +95,7 @@ internal static class ScoreCommand
             CustomParser = result => ParseAtLeast(result, "--threads", 1) ?? 1,
         };
 
+        var format = FormatOption.Create("each alert line");
         var command = new Command("score", Description);
         command.Arguments.Add(inputs);
         command.Options.Add(all);
@@ -104,6 +107,7 @@ internal static class ScoreCommand
         command.Options.Add(stats);
         command.Options.Add(maxRecordBytes);
         command.Options.Add(threads);
+        command.Options.Add(format);
         command.Validators.Add(result =>
         {
             if (result.GetResult(since) is not null && result.GetResult(maxAge) is not null)
@@ -132,6 +136,7 @@ internal static class ScoreCommand
                 EmitAll = parse.GetValue(all),
                 MaxRecordBytes = parse.GetValue(maxRecordBytes),
                 NotBefore = notBefore,
+                Format = FormatOption.Parse(parse.GetValue(format)),
             };
             string[] given = parse.GetValue(inputs) ?? [];
             IReadOnlyList<string>? files = parse.GetValue(recursive) ? InputDirectories.Expand(given, streams.Error) : given;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using NonStdPort.Core.Write;
 using NonStdPort.Kafka.Pipeline;
 
 namespace NonStdPort.Cli.Configuration;
@@ -24,6 +25,7 @@ internal sealed record RunFlags
     public string? TransactionMaxRecords { get; init; }
     public string? TransactionMaxBytes { get; init; }
     public string? Replay { get; init; }
+    public string? Format { get; init; }
     public string? ConfigFile { get; init; }
 }
 
@@ -32,7 +34,8 @@ internal sealed record RunFlags
 /// <param name="RulesPath">The rules file, or null for the built-in rules.</param>
 /// <param name="ReplayPath">The file to replay into the input topic first, or null.</param>
 /// <param name="ConsumersGiven">True when the consumer count was configured rather than defaulted.</param>
-internal sealed record RunSettings(PipelineOptions Pipeline, string? RulesPath, string? ReplayPath, bool ConsumersGiven);
+/// <param name="Format">The shape of each alert message's value.</param>
+internal sealed record RunSettings(PipelineOptions Pipeline, string? RulesPath, string? ReplayPath, bool ConsumersGiven, AlertFormat Format = AlertFormat.Json);
 
 /// <summary>
 /// Resolves <c>run</c>'s settings from, in rising precedence: the defaults in
@@ -56,7 +59,7 @@ internal static class RunSettingsLoader
     [
         "BootstrapServers", "InputTopics", "InputTopic", "GroupId", "OutputTopic", "DlqTopic", "Kafka",
         "StatsInterval", "ShutdownTimeout", "ConnectTimeout", "Consumers", "Rules", "Replay",
-        "Guarantee", "InstanceId", "CommitInterval", "TransactionMaxRecords", "TransactionMaxBytes",
+        "Guarantee", "InstanceId", "CommitInterval", "TransactionMaxRecords", "TransactionMaxBytes", "Format",
     ];
 
     /// <summary>The values of <c>--guarantee</c> / <c>Guarantee</c>.</summary>
@@ -193,7 +196,13 @@ internal static class RunSettingsLoader
         error ??= EmbeddedRefused(config, flags, clientSettings);
         string? rules = NullIfEmpty(flags.Rules ?? config["Rules"]);
         string? replay = NullIfEmpty(flags.Replay ?? config["Replay"]);
-        return new RunSettings(options, rules, replay, flags.Consumers is not null || config["Consumers"] is not null);
+        var format = AlertFormat.Json;
+        if ((flags.Format ?? config["Format"]) is { } formatText && !AlertFormats.TryParse(formatText, out format))
+        {
+            error ??= $"format '{formatText}' is not one of {string.Join(", ", AlertFormats.Names)}";
+        }
+
+        return new RunSettings(options, rules, replay, flags.Consumers is not null || config["Consumers"] is not null, format);
     }
 
     private static string? UnknownKey(IConfiguration config)

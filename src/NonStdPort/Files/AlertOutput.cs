@@ -70,7 +70,7 @@ internal sealed class TopAlertOutput(PipeWriter writer, int count) : AlertOutput
         for (int i = 0; i < batch.Count; i++)
         {
             ref readonly AlertEntry entry = ref batch[i];
-            _top.Offer(batch.Json(entry), entry.RiskScore);
+            _top.Offer(batch.Json(entry), entry.RiskScore, entry.EventTimeTicks);
         }
 
         batch.Clear();

@@ -53,10 +53,13 @@ internal sealed class TopAlerts
         }
     }
 
-    /// <summary>Offers one alert (its JSON without newline) and its risk score.</summary>
-    public void Offer(ReadOnlySpan<byte> json, byte riskScore)
+    /// <summary>
+    /// Offers one alert (its bytes without newline, in any format) and its risk score; its event
+    /// time as the writer gave it, or, when null, read from the JSON's <c>event_time</c>.
+    /// </summary>
+    public void Offer(ReadOnlySpan<byte> json, byte riskScore, long? eventTimeTicks = null)
     {
-        var rank = new Rank(riskScore, EventTimeTicks(json), _sequence++);
+        var rank = new Rank(riskScore, eventTimeTicks ?? EventTimeTicks(json), _sequence++);
         if (_count < Capacity)
         {
             if (_count == _heap.Length)

@@ -36,12 +36,13 @@ public sealed class DetectionAllocationTests
     private static byte[][] Stream(double start) =>
         Enumerable.Range(0, Hosts).SelectMany(h => Minutes(h, start)).OrderBy(r => r.Seconds).Select(r => Encoding.UTF8.GetBytes(r.Record)).ToArray();
 
-    [Fact]
-    public void A_warm_mixed_stream_allocates_nothing_per_record()
+    [Theory]
+    [MemberData(nameof(Tests.Write.FormatSamples.Formats), MemberType = typeof(Tests.Write.FormatSamples))]
+    public void A_warm_mixed_stream_allocates_nothing_per_record_in_every_format(AlertFormat format)
     {
         byte[][] warm = Stream(0);
         byte[][] measured = Stream(600);
-        var engine = new Core.Engine(RuleSet.Default);
+        var engine = new Core.Engine(RuleSet.Default, new EngineOptions { Format = format });
         var batch = new AlertBatch(1 << 20);
         var source = SourceRef.FromFile("mixed.json", 1);
         int alerts = 0;

@@ -220,3 +220,35 @@ public sealed class RunSettingsTests
         Assert.Contains("both an input and an output", error);
     }
 }
+
+/// <summary>The <c>Format</c> setting: from configuration, overridden by <c>--format</c>, rejected when it names no format.</summary>
+public sealed class FormatSettingTests
+{
+    private static IConfiguration Config(params (string Key, string Value)[] values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
+
+    [Theory]
+    [InlineData(null, null, NonStdPort.Core.Write.AlertFormat.Json)]
+    [InlineData("ecs", null, NonStdPort.Core.Write.AlertFormat.Ecs)]
+    [InlineData("OCSF", null, NonStdPort.Core.Write.AlertFormat.Ocsf)]
+    [InlineData(" leef ", null, NonStdPort.Core.Write.AlertFormat.Leef)]
+    [InlineData("leef", "cef", NonStdPort.Core.Write.AlertFormat.Cef)]
+    [InlineData(null, "json", NonStdPort.Core.Write.AlertFormat.Json)]
+    public void Format_is_bound_from_configuration_and_the_flag_wins(string? configured, string? flag, NonStdPort.Core.Write.AlertFormat expected)
+    {
+        IConfiguration config = configured is null ? Config() : Config(("Format", configured));
+
+        var settings = RunSettingsLoader.Resolve(config, new RunFlags { Format = flag }, out string? error);
+
+        Assert.Null(error);
+        Assert.Equal(expected, settings.Format);
+    }
+
+    [Fact]
+    public void A_format_that_names_none_is_an_error_listing_the_formats()
+    {
+        RunSettingsLoader.Resolve(Config(("Format", "syslog")), new RunFlags(), out string? error);
+
+        Assert.Equal("format 'syslog' is not one of json, ecs, ocsf, leef, cef", error);
+    }
+}
