@@ -22,15 +22,17 @@ namespace NonStdPort.Core;
 public sealed class Engine
 {
     private readonly RecordReader _reader;
-    private readonly Scorer _scorer;
     private readonly IAlertFormatter _writer;
     private readonly long _notBeforeTicks;
-    private readonly ProcessLineage? _lineage;
-    private readonly BeaconTracker? _beacon;
+    private readonly LiveRules? _live;
+    private Scorer _scorer;
+    private ProcessLineage? _lineage;
+    private BeaconTracker? _beacon;
 
     /// <summary>Creates an engine over an immutable rule set.</summary>
     public Engine(RuleSet rules, EngineOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(rules);
         Rules = rules;
         Options = options ?? new EngineOptions();
         _reader = new RecordReader(Options.MaxRecordBytes);
@@ -44,8 +46,22 @@ public sealed class Engine
         _beacon = rules.Beacon.Enabled ? new BeaconTracker(rules.Beacon) : null;
     }
 
+    /// <summary>
+    /// Creates an engine that follows <paramref name="rules"/>: a rule set swapped in there is used
+    /// from the next record on. Detection state is kept across a swap that leaves the detection
+    /// settings alone and rebuilt when they change (state built for other bounds would be wrong).
+    /// </summary>
+    public Engine(LiveRules rules, EngineOptions? options = null)
+        : this((rules ?? throw new ArgumentNullException(nameof(rules))).Current, options)
+    {
+        _live = rules;
+    }
+
     /// <summary>The rule set in force.</summary>
-    public RuleSet Rules { get; }
+    public RuleSet Rules { get; private set; }
+
+    /// <summary>The live rules this engine follows, or null when its rules are fixed.</summary>
+    public LiveRules? LiveRules => _live;
 
     /// <summary>The options in force.</summary>
     public EngineOptions Options { get; }
@@ -113,6 +129,16 @@ public sealed class Engine
     private RecordOutcome Route(in SysmonRecord view, in SourceRef source, AlertBatch output, bool stateless, out bool deferred)
     {
         deferred = false;
+        if (_live is not null)
+        {
+            // Between records: this one is scored wholly by the rules in force now.
+            RuleSet current = _live.Current;
+            if (!ReferenceEquals(current, Rules))
+            {
+                Apply(current);
+            }
+        }
+
         RecordKind kind = Classify(view);
         if (kind == RecordKind.NotSysmon || (kind == RecordKind.OtherSysmonEvent && !IsDetectionInput(view.EventId)))
         {
@@ -142,6 +168,19 @@ public sealed class Engine
         }
 
         return ProcessConnection(view, eventTicks, source, output, stateless, out deferred);
+    }
+
+    /// <summary>Puts a reloaded rule set in force; rebuilds detection state only when its settings changed.</summary>
+    private void Apply(RuleSet next)
+    {
+        bool keepState = LiveRules.SameDetectionSettings(Rules, next);
+        Rules = next;
+        _scorer = new Scorer(next);
+        if (!keepState)
+        {
+            _lineage = next.Lineage.Enabled ? new ProcessLineage(next.Lineage) : null;
+            _beacon = next.Beacon.Enabled ? new BeaconTracker(next.Beacon) : null;
+        }
     }
 
     private RecordOutcome ProcessConnection(in SysmonRecord view, long eventTicks, in SourceRef source, AlertBatch output, bool stateless, out bool deferred)

@@ -153,6 +153,65 @@ public sealed class CliRunTests(KafkaCluster cluster, ITestOutputHelper output)
         Assert.Equal(cluster.EndOffsets(input), cluster.Committed(group, input));
     }
 
+    [Fact]
+    public void Sighup_reloads_the_rules_for_the_records_after_it_and_an_invalid_file_keeps_them()
+    {
+        using var dir = new TempRulesDir();
+        string rules = dir.Write("threshold: 1\n");
+        string input = cluster.CreateTopic("in", 1), alerts = cluster.CreateTopic("out", 1), group = KafkaCluster.UniqueName("group");
+        byte[] record = AlertingRecord();
+        // The same record to another external address: an alert under both rule sets, so it marks how far scoring got.
+        byte[] marker = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(record).Replace("185.220.101.45", "91.92.109.20", StringComparison.Ordinal));
+        void Produce(int records, bool withMarker) =>
+            cluster.Produce(input, Enumerable.Range(0, records).Select(_ => ((byte[]?)null, record, 0))
+                .Concat(withMarker ? [((byte[]?)null, marker, 0)] : []));
+
+        using var run = CliProcess.Start([.. RunArgs(input, alerts, group), "--rules", rules]);
+        Produce(5, withMarker: false);
+        Wait.Until(() => Sum(cluster.EndOffsets(alerts)) >= 5 || run.HasExited, Timeout, () => "alerts under the first rules; stderr:\n" + run.Stderr);
+
+        // 185.220.0.0/16 becomes internal: the record is no longer an alert, the marker still is.
+        dir.Replace(rules, "internal_networks: [185.220.0.0/16]\n");
+        run.Hangup();
+        Wait.Until(() => run.Stderr.Contains("rules reloaded (SIGHUP)", StringComparison.Ordinal) || run.HasExited, Timeout, () => "reload; stderr:\n" + run.Stderr);
+        Produce(5, withMarker: true);
+        Wait.Until(() => Sum(cluster.EndOffsets(alerts)) >= 6 || run.HasExited, Timeout, () => "marker alert; stderr:\n" + run.Stderr);
+
+        dir.Replace(rules, "threshold: [1\n");
+        run.Hangup();
+        Wait.Until(() => run.Stderr.Contains("rules reload (SIGHUP) failed", StringComparison.Ordinal) || run.HasExited, Timeout, () => "refused reload; stderr:\n" + run.Stderr);
+        Produce(5, withMarker: true);
+        Wait.Until(() => Sum(cluster.EndOffsets(alerts)) >= 7 || run.HasExited, Timeout, () => "second marker alert; stderr:\n" + run.Stderr);
+        run.Terminate();
+
+        Assert.Equal(0, run.WaitForExit(TimeSpan.FromSeconds(40)));
+        // 5 under the first rules, then only the markers: none scored twice, none skipped, the broken file changed nothing.
+        Assert.Equal(7, Sum(cluster.EndOffsets(alerts)));
+        Assert.Contains(rules + ":", run.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>A directory for a rules file, removed at the end.</summary>
+    private sealed class TempRulesDir : IDisposable
+    {
+        private readonly string _path = Directory.CreateTempSubdirectory("nonstdport-rules-").FullName;
+
+        public string Write(string content)
+        {
+            string file = Path.Combine(_path, "rules.yaml");
+            File.WriteAllText(file, content);
+            return file;
+        }
+
+        /// <summary>Writes beside the file and moves it over: never half a file.</summary>
+        public void Replace(string file, string content)
+        {
+            File.WriteAllText(file + ".new", content);
+            File.Move(file + ".new", file, overwrite: true);
+        }
+
+        public void Dispose() => Directory.Delete(_path, recursive: true);
+    }
+
     private string[] RunArgs(string input, string alerts, string group) =>
     [
         "run", "--bootstrap-servers", cluster.BootstrapServers, "--input-topic", input, "--output-topic", alerts,

@@ -36,6 +36,15 @@ public sealed class KafkaPipeline
     {
     }
 
+    /// <summary>
+    /// Creates a pipeline whose engines follow <paramref name="rules"/>: a reloaded rule set is used
+    /// from each consumer's next record on (none scored twice or skipped by the swap).
+    /// </summary>
+    public KafkaPipeline(PipelineOptions options, LiveRules rules, EngineOptions? engineOptions, TextWriter log)
+        : this(options, () => new EngineProcessor(new Engine(rules, engineOptions)), log)
+    {
+    }
+
     /// <param name="options">The options.</param>
     /// <param name="processorFactory">Makes each consume loop's scorer.</param>
     /// <param name="log">Where log lines go.</param>

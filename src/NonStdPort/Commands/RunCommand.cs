@@ -136,6 +136,11 @@ internal static class RunCommand
             Description = "Exactly-once: commit once a transaction's input messages hold this many bytes. Default: 16777216 (16 MiB).",
             HelpName = "BYTES",
         };
+        var watchRules = new Option<bool>("--watch-rules")
+        {
+            Description = "Reload --rules when the file changes (SIGHUP always reloads it), e.g. --rules /etc/nonstdport/rules.yaml --watch-rules. " +
+                          "An invalid file keeps the rules in force and logs FILE:LINE:COL errors. Key: WatchRules.",
+        };
         var replay = new Option<string?>("--replay")
         {
             Description = "First produce this file's records (NDJSON, XML events, gzip) into the first input topic, keyed by host name.",
@@ -151,7 +156,7 @@ internal static class RunCommand
         var command = new Command("run", Description)
         {
             bootstrap, inputs, group, output, dlq, rules, settings, statsInterval, shutdownTimeout, connectTimeout, consumers,
-            guarantee, instanceId, commitInterval, transactionMaxRecords, transactionMaxBytes, replay, format, configFile,
+            guarantee, instanceId, commitInterval, transactionMaxRecords, transactionMaxBytes, replay, format, configFile, watchRules,
         };
         command.SetAction(parse =>
         {
@@ -176,6 +181,7 @@ internal static class RunCommand
                 Replay = parse.GetValue(replay),
                 Format = parse.GetValue(format),
                 ConfigFile = parse.GetValue(configFile),
+                WatchRules = parse.GetResult(watchRules) is null ? null : parse.GetValue(watchRules),
             };
             return Execute(flags, streams);
         });
@@ -230,7 +236,9 @@ internal static class RunCommand
         using var stop = new StopSignal(resolved.Pipeline.ShutdownTimeout, ExitCodes.ShutdownIncomplete, log);
         try
         {
-            return RunAsync(resolved, rules, streams, stop.Token).GetAwaiter().GetResult();
+            var live = new LiveRules(rules);
+            using RulesReloader? reloader = resolved.RulesPath is { } rulesPath ? new RulesReloader(live, rulesPath, resolved.WatchRules, log) : null;
+            return RunAsync(resolved, live, streams, stop.Token).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
@@ -240,7 +248,7 @@ internal static class RunCommand
         }
     }
 
-    private static async Task<int> RunAsync(RunSettings settings, RuleSet rules, StandardStreams streams, CancellationToken stop)
+    private static async Task<int> RunAsync(RunSettings settings, LiveRules rules, StandardStreams streams, CancellationToken stop)
     {
         TextWriter log = streams.Error;
         var options = settings.Pipeline;

@@ -72,6 +72,10 @@ internal static class ScoreCommand
             Description = "A rules file (YAML) merged over the built-in defaults; see 'nonstdport rules show' and samples/rules.example.yaml.",
             HelpName = "FILE",
         };
+        var watchRules = new Option<bool>("--watch-rules")
+        {
+            Description = "Reload --rules when the file changes (SIGHUP always reloads it), e.g. tail -F x.ndjson | nonstdport score --rules r.yaml --watch-rules. An invalid file keeps the rules in force.",
+        };
         var recursive = new Option<bool>("--recursive", "-r")
         {
             Description = $"Read a directory argument's files at any depth, in path order: those named {InputDirectories.PatternList} (case-insensitive).",
@@ -103,6 +107,7 @@ internal static class ScoreCommand
         command.Options.Add(since);
         command.Options.Add(maxAge);
         command.Options.Add(rules);
+        command.Options.Add(watchRules);
         command.Options.Add(recursive);
         command.Options.Add(stats);
         command.Options.Add(maxRecordBytes);
@@ -151,7 +156,12 @@ internal static class ScoreCommand
                 parse.GetValue(stats),
                 options.MaxRecordBytes,
                 parse.GetValue(threads));
-            var engine = new Engine(ruleSet, options);
+            // Live rules: a reload (SIGHUP, --watch-rules) is picked up between records, which matters when following a stream.
+            var live = new LiveRules(ruleSet);
+            using RulesReloader? reloader = parse.GetValue(rules) is { } rulesFile
+                ? new RulesReloader(live, rulesFile.FullName, parse.GetValue(watchRules), streams.Error)
+                : null;
+            var engine = new Engine(live, options);
             return await new ScoreRun(settings, new EngineScorer(engine), streams).RunAsync(cancellationToken).ConfigureAwait(false);
         });
         return command;

@@ -27,6 +27,7 @@ internal sealed record RunFlags
     public string? Replay { get; init; }
     public string? Format { get; init; }
     public string? ConfigFile { get; init; }
+    public bool? WatchRules { get; init; }
 }
 
 /// <summary>Everything <c>run</c> acts on, resolved: the pipeline's options plus the rules file and replay file.</summary>
@@ -35,7 +36,8 @@ internal sealed record RunFlags
 /// <param name="ReplayPath">The file to replay into the input topic first, or null.</param>
 /// <param name="ConsumersGiven">True when the consumer count was configured rather than defaulted.</param>
 /// <param name="Format">The shape of each alert message's value.</param>
-internal sealed record RunSettings(PipelineOptions Pipeline, string? RulesPath, string? ReplayPath, bool ConsumersGiven, AlertFormat Format = AlertFormat.Json);
+/// <param name="WatchRules">Reload the rules file when it changes.</param>
+internal sealed record RunSettings(PipelineOptions Pipeline, string? RulesPath, string? ReplayPath, bool ConsumersGiven, AlertFormat Format = AlertFormat.Json, bool WatchRules = false);
 
 /// <summary>
 /// Resolves <c>run</c>'s settings from, in rising precedence: the defaults in
@@ -59,7 +61,7 @@ internal static class RunSettingsLoader
     [
         "BootstrapServers", "InputTopics", "InputTopic", "GroupId", "OutputTopic", "DlqTopic", "Kafka",
         "StatsInterval", "ShutdownTimeout", "ConnectTimeout", "Consumers", "Rules", "Replay",
-        "Guarantee", "InstanceId", "CommitInterval", "TransactionMaxRecords", "TransactionMaxBytes", "Format",
+        "Guarantee", "InstanceId", "CommitInterval", "TransactionMaxRecords", "TransactionMaxBytes", "Format", "WatchRules",
     ];
 
     /// <summary>The values of <c>--guarantee</c> / <c>Guarantee</c>.</summary>
@@ -202,7 +204,13 @@ internal static class RunSettingsLoader
             error ??= $"format '{formatText}' is not one of {string.Join(", ", AlertFormats.Names)}";
         }
 
-        return new RunSettings(options, rules, replay, flags.Consumers is not null || config["Consumers"] is not null, format);
+        bool watch = flags.WatchRules ?? false;
+        if (flags.WatchRules is null && config["WatchRules"] is { } watchText && !bool.TryParse(watchText.Trim(), out watch))
+        {
+            error ??= $"WatchRules '{watchText}' is not true or false";
+        }
+
+        return new RunSettings(options, rules, replay, flags.Consumers is not null || config["Consumers"] is not null, format, watch);
     }
 
     private static string? UnknownKey(IConfiguration config)

@@ -41,7 +41,9 @@ internal sealed class EngineScorer(Engine engine) : IRecordScorer
         engine.Process(record, source, output);
 
     /// <inheritdoc />
-    public IStatelessScorer CreateStatelessScorer() => new StatelessEngineScorer(new Engine(engine.Rules, engine.Options));
+    public IStatelessScorer CreateStatelessScorer() =>
+        // A worker follows the same live rules as the ordered stage, so a reload reaches every thread.
+        new StatelessEngineScorer(engine.LiveRules is { } live ? new Engine(live, engine.Options) : new Engine(engine.Rules, engine.Options));
 
     private sealed class StatelessEngineScorer(Engine worker) : IStatelessScorer
     {

@@ -107,6 +107,9 @@ internal sealed partial class CliProcess : IDisposable
     /// <summary>Sends SIGTERM, as a service manager does on stop.</summary>
     public void Terminate() => Assert.Equal(0, Kill(_process.Id, 15));
 
+    /// <summary>Sends SIGHUP, as <c>systemctl reload</c> does.</summary>
+    public void Hangup() => Assert.Equal(0, Kill(_process.Id, 1));
+
     /// <summary>Kills the process outright (SIGKILL): no drain, no flush, no commit.</summary>
     public void KillHard()
     {
