@@ -138,6 +138,12 @@ internal static class RunCommand
             Description = "First produce this file's records (NDJSON, XML events, gzip) into the first input topic, keyed by host name.",
             HelpName = "FILE",
         };
+        var metricsListen = new Option<string?>("--metrics-listen")
+        {
+            Description = "Serve Prometheus metrics on http://HOST:PORT/metrics, and /healthz and /readyz (200 or 503), e.g. " +
+                          "--metrics-listen 0.0.0.0:9464; port 0 picks a free one (the address is logged). Default: none.",
+            HelpName = "HOST:PORT",
+        };
         var configFile = new Option<string?>("--config")
         {
             Description = $"Settings file to read instead of ./{RunSettingsLoader.DefaultFile}.",
@@ -147,7 +153,7 @@ internal static class RunCommand
         var command = new Command("run", Description)
         {
             bootstrap, inputs, group, output, dlq, rules, settings, statsInterval, shutdownTimeout, connectTimeout, consumers,
-            guarantee, instanceId, commitInterval, transactionMaxRecords, transactionMaxBytes, replay, configFile,
+            guarantee, instanceId, commitInterval, transactionMaxRecords, transactionMaxBytes, replay, configFile, metricsListen,
         };
         command.SetAction(parse =>
         {
@@ -171,6 +177,7 @@ internal static class RunCommand
                 TransactionMaxBytes = parse.GetValue(transactionMaxBytes),
                 Replay = parse.GetValue(replay),
                 ConfigFile = parse.GetValue(configFile),
+                MetricsListen = parse.GetValue(metricsListen),
             };
             return Execute(flags, streams);
         });
@@ -204,6 +211,13 @@ internal static class RunCommand
             return ExitCodes.UsageOrIo;
         }
 
+        System.Net.IPEndPoint? metricsAddress = null;
+        if (resolved.MetricsListen is { } listen && !Metrics.MetricsListen.TryParse(listen, out metricsAddress, out string? listenError))
+        {
+            log.WriteLine($"nonstdport run: {listenError}");
+            return ExitCodes.UsageOrIo;
+        }
+
         if (resolved.ReplayPath is { } replayPath && !File.Exists(replayPath))
         {
             log.WriteLine($"nonstdport run: --replay: no such file: {replayPath}");
@@ -225,7 +239,7 @@ internal static class RunCommand
         using var stop = new StopSignal(resolved.Pipeline.ShutdownTimeout, ExitCodes.ShutdownIncomplete, log);
         try
         {
-            return RunAsync(resolved, rules, streams, stop.Token).GetAwaiter().GetResult();
+            return RunAsync(resolved, rules, streams, metricsAddress, stop.Token).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
@@ -235,7 +249,7 @@ internal static class RunCommand
         }
     }
 
-    private static async Task<int> RunAsync(RunSettings settings, RuleSet rules, StandardStreams streams, CancellationToken stop)
+    private static async Task<int> RunAsync(RunSettings settings, RuleSet rules, StandardStreams streams, System.Net.IPEndPoint? metricsAddress, CancellationToken stop)
     {
         TextWriter log = streams.Error;
         var options = settings.Pipeline;
@@ -247,6 +261,14 @@ internal static class RunCommand
 
         using var demoDone = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var pipeline = new KafkaPipeline(options, rules, new EngineOptions(), log);
+        // Rule reloads are counted here; whatever reloads the rules increments it.
+        var reloads = new RuleReloads();
+        await using var endpoint = metricsAddress is null ? null : StartMetrics(metricsAddress, pipeline, reloads, log);
+        if (metricsAddress is not null && endpoint is null)
+        {
+            return ExitCodes.UsageOrIo;
+        }
+
         using var echo = embedded is null ? null : new AlertEcho(options, options.OutputTopic, EmbeddedPartitions, streams.Output, log);
         var running = Task.Run(() => pipeline.RunAsync(demoDone.Token));
 
@@ -323,6 +345,14 @@ internal static class RunCommand
             $"(in this process, for trying things out; topics {string.Join(", ", options.InputTopics)} -> {options.OutputTopic}, " +
             $"{EmbeddedPartitions} partitions each; data is gone at exit). Use --bootstrap-servers for a real cluster.");
         return cluster;
+    }
+
+    private static Metrics.MetricsEndpoint? StartMetrics(System.Net.IPEndPoint address, KafkaPipeline pipeline, RuleReloads reloads, TextWriter log)
+    {
+        var metrics = new Metrics.NonStdPortMetrics(pipeline.EngineTotals, pipeline, reloads);
+        var endpoint = Metrics.MetricsEndpoint.Start(address, metrics.Registry, new Metrics.PipelineHealthChecks(pipeline), out string? error);
+        log.WriteLine(endpoint is null ? $"nonstdport run: {error}" : endpoint.Describe());
+        return endpoint;
     }
 
     private static bool Processed(KafkaPipeline pipeline, IReadOnlyDictionary<PartitionId, long> ends)

@@ -25,6 +25,7 @@ internal sealed record RunFlags
     public string? TransactionMaxBytes { get; init; }
     public string? Replay { get; init; }
     public string? ConfigFile { get; init; }
+    public string? MetricsListen { get; init; }
 }
 
 /// <summary>Everything <c>run</c> acts on, resolved: the pipeline's options plus the rules file and replay file.</summary>
@@ -32,7 +33,8 @@ internal sealed record RunFlags
 /// <param name="RulesPath">The rules file, or null for the built-in rules.</param>
 /// <param name="ReplayPath">The file to replay into the input topic first, or null.</param>
 /// <param name="ConsumersGiven">True when the consumer count was configured rather than defaulted.</param>
-internal sealed record RunSettings(PipelineOptions Pipeline, string? RulesPath, string? ReplayPath, bool ConsumersGiven);
+/// <param name="MetricsListen">HOST:PORT of the metrics and health endpoint, or null for none.</param>
+internal sealed record RunSettings(PipelineOptions Pipeline, string? RulesPath, string? ReplayPath, bool ConsumersGiven, string? MetricsListen = null);
 
 /// <summary>
 /// Resolves <c>run</c>'s settings from, in rising precedence: the defaults in
@@ -56,7 +58,7 @@ internal static class RunSettingsLoader
     [
         "BootstrapServers", "InputTopics", "InputTopic", "GroupId", "OutputTopic", "DlqTopic", "Kafka",
         "StatsInterval", "ShutdownTimeout", "ConnectTimeout", "Consumers", "Rules", "Replay",
-        "Guarantee", "InstanceId", "CommitInterval", "TransactionMaxRecords", "TransactionMaxBytes",
+        "Guarantee", "InstanceId", "CommitInterval", "TransactionMaxRecords", "TransactionMaxBytes", "MetricsListen",
     ];
 
     /// <summary>The values of <c>--guarantee</c> / <c>Guarantee</c>.</summary>
@@ -167,7 +169,8 @@ internal static class RunSettingsLoader
         error ??= options.Validate();
         string? rules = NullIfEmpty(flags.Rules ?? config["Rules"]);
         string? replay = NullIfEmpty(flags.Replay ?? config["Replay"]);
-        return new RunSettings(options, rules, replay, flags.Consumers is not null || config["Consumers"] is not null);
+        string? metrics = NullIfEmpty(flags.MetricsListen ?? config["MetricsListen"]);
+        return new RunSettings(options, rules, replay, flags.Consumers is not null || config["Consumers"] is not null, metrics);
     }
 
     private static string? UnknownKey(IConfiguration config)
