@@ -80,7 +80,7 @@ public sealed class Engine
         if (!read.IsOk)
         {
             Counters.Records++;
-            return Malformed(read.Reason);
+            return CountRecord(view.Envelope, Malformed(read.Reason));
         }
 
         return ProcessView(view, source, output);
@@ -101,7 +101,7 @@ public sealed class Engine
         if (!read.IsOk)
         {
             Counters.Records++;
-            outcome = Malformed(read.Reason);
+            outcome = CountRecord(view.Envelope, Malformed(read.Reason));
             return true;
         }
 
@@ -112,6 +112,7 @@ public sealed class Engine
         }
 
         Counters.Records++;
+        CountRecord(view.Envelope, outcome);
         return true;
     }
 
@@ -119,7 +120,14 @@ public sealed class Engine
     internal RecordOutcome ProcessView(in SysmonRecord view, in SourceRef source, AlertBatch output)
     {
         Counters.Records++;
-        return Route(view, source, output, stateless: false, out _);
+        return CountRecord(view.Envelope, Route(view, source, output, stateless: false, out _));
+    }
+
+    /// <summary>Counts a record by envelope and outcome (the metrics' <c>records_total</c>) and passes its outcome on.</summary>
+    private RecordOutcome CountRecord(Envelope envelope, in RecordOutcome outcome)
+    {
+        Counters.CountRecord(envelope, outcome.Kind);
+        return outcome;
     }
 
     /// <summary>
@@ -286,6 +294,7 @@ public sealed class Engine
     {
         Counters.ProcessesEvicted = lineage.Evicted;
         Counters.ProcessesForgotten = lineage.Forgotten;
+        Counters.LineageProcesses = lineage.Processes;
     }
 
     private static long LineageTime(long eventTicks) => eventTicks >= 0 ? eventTicks : long.MinValue;
@@ -297,6 +306,7 @@ public sealed class Engine
         DetectionAlertWriter.WriteRdpPortChange(_writer, output, columns, newPort, source);
         Counters.Alerts++;
         Counters.RdpPortChangeAlerts++;
+        Counters.RdpPortChangeAlertsByScore[columns.RiskScore & 3]++;
         return new RecordOutcome(OutcomeKind.Alert, MalformedReason.None, NotAlertReason.None, columns.RiskScore, 1);
     }
 
@@ -318,6 +328,7 @@ public sealed class Engine
         EngineCounters counters = Counters;
         counters.BeaconKeysEvicted = _beacon.Evicted;
         counters.BeaconKeysExpired = _beacon.Expired;
+        counters.BeaconKeys = _beacon.Keys;
         if (observation.Verdict == BeaconVerdict.Late)
         {
             counters.LateRecords++;
@@ -336,6 +347,7 @@ public sealed class Engine
         DetectionAlertWriter.WriteBeacon(_writer, output, columns, observation, source);
         counters.Alerts++;
         counters.BeaconAlerts++;
+        counters.BeaconAlertsByScore[verdict.RiskScore & 3]++;
         return true;
     }
 
@@ -423,6 +435,7 @@ public sealed class Engine
     private RecordOutcome Malformed(MalformedReason reason)
     {
         Counters.Malformed++;
+        Counters.CountMalformed(reason);
         return new RecordOutcome(OutcomeKind.Malformed, reason, NotAlertReason.None, 0, 0);
     }
 

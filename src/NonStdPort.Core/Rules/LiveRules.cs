@@ -64,7 +64,9 @@ public sealed class RuleReloads
     /// <summary>Reloads refused because the file was invalid or unreadable.</summary>
     public long Failure => Interlocked.Read(ref _failure);
 
-    internal void CountSuccess() => Interlocked.Increment(ref _success);
+    /// <summary>Counts a reload that put a new rule set in force.</summary>
+    public void CountSuccess() => Interlocked.Increment(ref _success);
 
-    internal void CountFailure() => Interlocked.Increment(ref _failure);
+    /// <summary>Counts a reload that kept the rules in force.</summary>
+    public void CountFailure() => Interlocked.Increment(ref _failure);
 }

@@ -20,6 +20,11 @@ internal sealed class BrokerWatch : IDisposable
     private readonly Task _task;
     private string? _lastError;
 
+    /// <summary><see cref="Environment.TickCount64"/> of the last metadata answer, 0 before the first.</summary>
+    public long LastAnswer { get => Volatile.Read(ref _lastAnswer); private set => Volatile.Write(ref _lastAnswer, value); }
+
+    private long _lastAnswer;
+
     public BrokerWatch(PipelineOptions options, ClientConfig config, Action<string> log, Action<string> fail)
     {
         _options = options;
@@ -53,6 +58,7 @@ internal sealed class BrokerWatch : IDisposable
                 {
                     if (admin.GetMetadata(probe).Brokers.Count > 0)
                     {
+                        LastAnswer = Environment.TickCount64;
                         deadline = DateTime.UtcNow + _options.ConnectTimeout;
                         Volatile.Write(ref _lastError, null);
                     }

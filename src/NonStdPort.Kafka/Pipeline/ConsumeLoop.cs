@@ -42,6 +42,11 @@ internal sealed class ConsumeLoop
     /// <summary>Partitions this loop holds now.</summary>
     public int AssignedCount => _ledger.Count;
 
+    /// <summary><see cref="Environment.TickCount64"/> when the loop last went round (0 before it starts): a health check's "not stuck".</summary>
+    public long Heartbeat { get => Volatile.Read(ref _heartbeat); private set => Volatile.Write(ref _heartbeat, value); }
+
+    private long _heartbeat;
+
     /// <summary>Lag per assigned partition, refreshed by the loop for the stats line.</summary>
     public volatile IReadOnlyList<(PartitionId Partition, long Lag)> Lag = [];
 
@@ -62,6 +67,7 @@ internal sealed class ConsumeLoop
                 .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions))
                 .SetPartitionsLostHandler((_, partitions) => OnLost(partitions))
                 .SetErrorHandler((_, error) => OnError(error))
+                .SetOffsetsCommittedHandler((_, committed) => OnCommitted(committed))
                 .SetLogHandler(KafkaLog.To(_context.ClientLog))
                 .Build();
             _consumer = consumer;
@@ -69,6 +75,7 @@ internal sealed class ConsumeLoop
             long nextStore = 0, nextLag = 0;
             while (!shutdown.Stop.IsCancellationRequested)
             {
+                Heartbeat = Environment.TickCount64;
                 _flow.Regulate(consumer, _ledger);
                 ConsumeOne(consumer);
                 long now = Environment.TickCount64;
@@ -188,6 +195,7 @@ internal sealed class ConsumeLoop
     private void OnAssigned(List<TopicPartition> partitions)
     {
         _rebalancing = false;
+        Interlocked.Increment(ref _context.Counters.Rebalances);
         _ledger.Assign(partitions);
         _flow.Assigned();
         _context.Log("assigned " + PartitionRanges.Format(partitions));
@@ -238,6 +246,24 @@ internal sealed class ConsumeLoop
 
         // Detection state lives with this consumer's partitions; rebuild it from new records.
         _scorer.ResetState();
+    }
+
+    /// <summary>
+    /// Every commit's result (librdkafka's auto-commits too, which nothing else sees): a rejected
+    /// commit is counted; "nothing to commit" is not a failure.
+    /// </summary>
+    private void OnCommitted(CommittedOffsets committed)
+    {
+        bool failed = committed.Error.IsError && committed.Error.Code != ErrorCode.Local_NoOffset;
+        foreach (var offset in committed.Offsets)
+        {
+            failed |= offset.Error.IsError;
+        }
+
+        if (failed)
+        {
+            Interlocked.Increment(ref _context.Counters.CommitFailures);
+        }
     }
 
     private void OnError(Error error)

@@ -29,6 +29,7 @@ public sealed class KafkaPipeline
     private TransactionalLoop[] _transactional = [];
     private string? _failure;
     private ShutdownCoordinator? _shutdown;
+    private BrokerWatch? _watch;
 
     /// <summary>Creates a pipeline that scores with the core engine (one engine per consumer).</summary>
     public KafkaPipeline(PipelineOptions options, RuleSet rules, EngineOptions? engineOptions, TextWriter log)
@@ -134,6 +135,40 @@ public sealed class KafkaPipeline
         }
     }
 
+    /// <summary>
+    /// What health and readiness checks look at, now (safe from any thread, allocation-free).
+    /// </summary>
+    public PipelineHealth Health
+    {
+        get
+        {
+            long now = Environment.TickCount64;
+            long oldest = long.MaxValue;
+            int loops = 0;
+            foreach (var loop in Volatile.Read(ref _loops))
+            {
+                oldest = Math.Min(oldest, loop.Heartbeat);
+                loops++;
+            }
+
+            foreach (var loop in Volatile.Read(ref _transactional))
+            {
+                oldest = Math.Min(oldest, loop.Heartbeat);
+                loops++;
+            }
+
+            long answered = Volatile.Read(ref _watch)?.LastAnswer ?? 0;
+            return new PipelineHealth(
+                Running: _shutdown is not null,
+                Loops: loops,
+                OldestHeartbeatAge: loops == 0 || oldest == 0 ? null : TimeSpan.FromMilliseconds(now - oldest),
+                BrokerAnswerAge: answered == 0 ? null : TimeSpan.FromMilliseconds(now - answered),
+                AssignedPartitions: AssignedPartitions,
+                CommitFailures: Interlocked.Read(ref _counters.CommitFailures),
+                Rebalances: Interlocked.Read(ref _counters.Rebalances));
+        }
+    }
+
     /// <summary>Exactly-once: transactions committed so far.</summary>
     public long TransactionsCommitted => SumTransactional(static loop => loop.Commits);
 
@@ -195,6 +230,7 @@ public sealed class KafkaPipeline
             .SetLogHandler(KafkaLog.To(_kafkaLog.Write))
             .Build());
         using var watch = KafkaClients.Build(() => new BrokerWatch(_options, KafkaClientConfig.Client(_options), _kafkaLog.Write, Fail));
+        Volatile.Write(ref _watch, watch);
         var produce = Task.Run(() => new ProduceStage(producer, channel.Reader, Fail).RunAsync(shutdown.Hard));
 
         var context = new PipelineContext(
@@ -235,6 +271,7 @@ public sealed class KafkaPipeline
     private async Task RunTransactionalAsync(ShutdownCoordinator shutdown)
     {
         using var watch = KafkaClients.Build(() => new BrokerWatch(_options, KafkaClientConfig.Client(_options), _kafkaLog.Write, Fail));
+        Volatile.Write(ref _watch, watch);
         // No shared producer stage: the hand-off channel is closed from the start, nothing may go there.
         var unused = Channel.CreateBounded<OutputChunk>(1);
         unused.Writer.TryComplete();
@@ -346,3 +383,20 @@ public sealed class KafkaPipeline
         }
     }
 }
+
+/// <summary>A pipeline's liveness and readiness figures at one instant.</summary>
+/// <param name="Running">True between the start of <see cref="KafkaPipeline.RunAsync"/> and the end of its stop.</param>
+/// <param name="Loops">Consume loops started.</param>
+/// <param name="OldestHeartbeatAge">Time since the least recent consume loop last went round; null before every loop has.</param>
+/// <param name="BrokerAnswerAge">Time since the brokers last answered a metadata query; null before the first answer.</param>
+/// <param name="AssignedPartitions">Input partitions assigned to this pipeline's consumers.</param>
+/// <param name="CommitFailures">Offset (or transaction) commits that failed.</param>
+/// <param name="Rebalances">Rebalances a consumer of this pipeline took part in.</param>
+public readonly record struct PipelineHealth(
+    bool Running,
+    int Loops,
+    TimeSpan? OldestHeartbeatAge,
+    TimeSpan? BrokerAnswerAge,
+    int AssignedPartitions,
+    long CommitFailures,
+    long Rebalances);

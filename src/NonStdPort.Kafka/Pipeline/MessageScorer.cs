@@ -74,6 +74,8 @@ internal sealed class MessageScorer
         lock (_countersGate)
         {
             _retired.Add(_processor.Counters);
+            // What the dropped engine tracked is gone with it.
+            _retired.ClearGauges();
             _processor = fresh;
         }
     }
@@ -155,8 +157,12 @@ internal sealed class MessageScorer
         }
 
         long unscored = Volatile.Read(ref _unscored);
+        long failed = Volatile.Read(ref _failed);
         total.Records += unscored;
-        total.Malformed += unscored + Volatile.Read(ref _failed);
+        total.Malformed += unscored + failed;
+        total.RecordsByEnvelope[(int)OutcomeKind.Malformed] += unscored;
+        total.MalformedByReason[(int)MalformedReason.Oversize] += unscored;
+        total.MalformedByReason[(int)MalformedReason.None] += failed;
         messages += Volatile.Read(ref _messages);
     }
 

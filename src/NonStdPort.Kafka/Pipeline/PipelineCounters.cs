@@ -13,6 +13,10 @@ internal sealed class PipelineCounters
     public long DeadLettersDelivered;
     public long DeadLettersLogged;
     public long Pauses;
+    /// <summary>Offset commits the broker rejected (auto-commits, revoke and final commits; exactly-once: transaction commits).</summary>
+    public long CommitFailures;
+    /// <summary>Rebalances a consumer of this pipeline took part in (one per assignment callback).</summary>
+    public long Rebalances;
 
     /// <summary>A snapshot: the engines' totals summed with this pipeline's own.</summary>
     public PipelineTotals Snapshot(EngineCounters engines, long messages) => new(

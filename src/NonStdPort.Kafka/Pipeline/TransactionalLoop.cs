@@ -61,6 +61,11 @@ internal sealed class TransactionalLoop
     /// <summary>Partitions this loop holds now.</summary>
     public int AssignedCount => Volatile.Read(ref _assignedCount);
 
+    /// <summary><see cref="Environment.TickCount64"/> when the loop last went round (0 before it starts): a health check's "not stuck".</summary>
+    public long Heartbeat { get => Volatile.Read(ref _heartbeat); private set => Volatile.Write(ref _heartbeat, value); }
+
+    private long _heartbeat;
+
     /// <summary>Transactions this loop committed.</summary>
     public long Commits => Interlocked.Read(ref _commits);
 
@@ -109,6 +114,7 @@ internal sealed class TransactionalLoop
             consumer.Subscribe(_options.InputTopics);
             while (!_shutdown.Stop.IsCancellationRequested)
             {
+                Heartbeat = Environment.TickCount64;
                 ConsumeOne(consumer);
                 if (transaction.IsOpen && Due())
                 {
@@ -229,6 +235,7 @@ internal sealed class TransactionalLoop
                 break;
             case TransactionEnd.Aborted:
                 Interlocked.Increment(ref _aborts);
+                Interlocked.Increment(ref _context.Counters.CommitFailures);
                 Rewind(consumer);
                 break;
             default:
@@ -305,6 +312,7 @@ internal sealed class TransactionalLoop
 
     private void OnAssigned(List<TopicPartition> partitions)
     {
+        Interlocked.Increment(ref _context.Counters.Rebalances);
         Volatile.Write(ref _assignedCount, _assignedCount + partitions.Count);
         _context.Log("assigned " + PartitionRanges.Format(partitions));
     }

@@ -147,6 +147,12 @@ internal static class RunCommand
             HelpName = "FILE",
         };
         var format = FormatOption.Create("value of each alert message; keys and headers are the same for every format");
+        var metricsListen = new Option<string?>("--metrics-listen")
+        {
+            Description = "Serve Prometheus metrics on http://HOST:PORT/metrics, and /healthz and /readyz (200 or 503), e.g. " +
+                          "--metrics-listen 0.0.0.0:9464; port 0 picks a free one (the address is logged). Default: none.",
+            HelpName = "HOST:PORT",
+        };
         var configFile = new Option<string?>("--config")
         {
             Description = $"Settings file to read instead of ./{RunSettingsLoader.DefaultFile}.",
@@ -156,7 +162,7 @@ internal static class RunCommand
         var command = new Command("run", Description)
         {
             bootstrap, inputs, group, output, dlq, rules, settings, statsInterval, shutdownTimeout, connectTimeout, consumers,
-            guarantee, instanceId, commitInterval, transactionMaxRecords, transactionMaxBytes, replay, format, configFile, watchRules,
+            guarantee, instanceId, commitInterval, transactionMaxRecords, transactionMaxBytes, replay, format, configFile, watchRules, metricsListen,
         };
         command.SetAction(parse =>
         {
@@ -182,6 +188,7 @@ internal static class RunCommand
                 Format = parse.GetValue(format),
                 ConfigFile = parse.GetValue(configFile),
                 WatchRules = parse.GetResult(watchRules) is null ? null : parse.GetValue(watchRules),
+                MetricsListen = parse.GetValue(metricsListen),
             };
             return Execute(flags, streams);
         });
@@ -215,6 +222,13 @@ internal static class RunCommand
             return ExitCodes.UsageOrIo;
         }
 
+        System.Net.IPEndPoint? metricsAddress = null;
+        if (resolved.MetricsListen is { } listen && !Metrics.MetricsListen.TryParse(listen, out metricsAddress, out string? listenError))
+        {
+            log.WriteLine($"nonstdport run: {listenError}");
+            return ExitCodes.UsageOrIo;
+        }
+
         if (resolved.ReplayPath is { } replayPath && !File.Exists(replayPath))
         {
             log.WriteLine($"nonstdport run: --replay: no such file: {replayPath}");
@@ -238,7 +252,7 @@ internal static class RunCommand
         {
             var live = new LiveRules(rules);
             using RulesReloader? reloader = resolved.RulesPath is { } rulesPath ? new RulesReloader(live, rulesPath, resolved.WatchRules, log) : null;
-            return RunAsync(resolved, live, streams, stop.Token).GetAwaiter().GetResult();
+            return RunAsync(resolved, live, streams, metricsAddress, stop.Token).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
@@ -248,7 +262,7 @@ internal static class RunCommand
         }
     }
 
-    private static async Task<int> RunAsync(RunSettings settings, LiveRules rules, StandardStreams streams, CancellationToken stop)
+    private static async Task<int> RunAsync(RunSettings settings, LiveRules rules, StandardStreams streams, System.Net.IPEndPoint? metricsAddress, CancellationToken stop)
     {
         TextWriter log = streams.Error;
         var options = settings.Pipeline;
@@ -260,6 +274,12 @@ internal static class RunCommand
 
         using var demoDone = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var pipeline = new KafkaPipeline(options, rules, new EngineOptions { Format = settings.Format }, log);
+        await using var endpoint = metricsAddress is null ? null : StartMetrics(metricsAddress, pipeline, rules.Reloads, log);
+        if (metricsAddress is not null && endpoint is null)
+        {
+            return ExitCodes.UsageOrIo;
+        }
+
         using var echo = embedded is null ? null : new AlertEcho(options, options.OutputTopic, EmbeddedPartitions, streams.Output, log);
         var running = Task.Run(() => pipeline.RunAsync(demoDone.Token));
 
@@ -332,6 +352,14 @@ internal static class RunCommand
             $"(in this process, for trying things out; topics {string.Join(", ", options.InputTopics)} -> {options.OutputTopic}, " +
             $"{EmbeddedPartitions} partitions each; data is gone at exit). Use --bootstrap-servers for a real cluster.");
         return cluster;
+    }
+
+    private static Metrics.MetricsEndpoint? StartMetrics(System.Net.IPEndPoint address, KafkaPipeline pipeline, RuleReloads reloads, TextWriter log)
+    {
+        var metrics = new Metrics.NonStdPortMetrics(pipeline.EngineTotals, pipeline, reloads);
+        var endpoint = Metrics.MetricsEndpoint.Start(address, metrics.Registry, new Metrics.PipelineHealthChecks(pipeline), out string? error);
+        log.WriteLine(endpoint is null ? $"nonstdport run: {error}" : endpoint.Describe());
+        return endpoint;
     }
 
     private static bool Processed(KafkaPipeline pipeline, IReadOnlyDictionary<PartitionId, long> ends)

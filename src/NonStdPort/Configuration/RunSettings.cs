@@ -28,6 +28,7 @@ internal sealed record RunFlags
     public string? Format { get; init; }
     public string? ConfigFile { get; init; }
     public bool? WatchRules { get; init; }
+    public string? MetricsListen { get; init; }
 }
 
 /// <summary>Everything <c>run</c> acts on, resolved: the pipeline's options plus the rules file and replay file.</summary>
@@ -37,7 +38,8 @@ internal sealed record RunFlags
 /// <param name="ConsumersGiven">True when the consumer count was configured rather than defaulted.</param>
 /// <param name="Format">The shape of each alert message's value.</param>
 /// <param name="WatchRules">Reload the rules file when it changes.</param>
-internal sealed record RunSettings(PipelineOptions Pipeline, string? RulesPath, string? ReplayPath, bool ConsumersGiven, AlertFormat Format = AlertFormat.Json, bool WatchRules = false);
+/// <param name="MetricsListen">HOST:PORT of the metrics and health endpoint, or null for none.</param>
+internal sealed record RunSettings(PipelineOptions Pipeline, string? RulesPath, string? ReplayPath, bool ConsumersGiven, AlertFormat Format = AlertFormat.Json, bool WatchRules = false, string? MetricsListen = null);
 
 /// <summary>
 /// Resolves <c>run</c>'s settings from, in rising precedence: the defaults in
@@ -61,7 +63,7 @@ internal static class RunSettingsLoader
     [
         "BootstrapServers", "InputTopics", "InputTopic", "GroupId", "OutputTopic", "DlqTopic", "Kafka",
         "StatsInterval", "ShutdownTimeout", "ConnectTimeout", "Consumers", "Rules", "Replay",
-        "Guarantee", "InstanceId", "CommitInterval", "TransactionMaxRecords", "TransactionMaxBytes", "Format", "WatchRules",
+        "Guarantee", "InstanceId", "CommitInterval", "TransactionMaxRecords", "TransactionMaxBytes", "Format", "WatchRules", "MetricsListen",
     ];
 
     /// <summary>The values of <c>--guarantee</c> / <c>Guarantee</c>.</summary>
@@ -210,7 +212,8 @@ internal static class RunSettingsLoader
             error ??= $"WatchRules '{watchText}' is not true or false";
         }
 
-        return new RunSettings(options, rules, replay, flags.Consumers is not null || config["Consumers"] is not null, format, watch);
+        string? metrics = NullIfEmpty(flags.MetricsListen ?? config["MetricsListen"]);
+        return new RunSettings(options, rules, replay, flags.Consumers is not null || config["Consumers"] is not null, format, watch, metrics);
     }
 
     private static string? UnknownKey(IConfiguration config)
